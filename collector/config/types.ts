@@ -1,0 +1,93 @@
+// The TypeScript shape of a validated config (after defaults). Kept in step with schema.json by
+// test/unit/config/schema.test.ts, which checks every property here exists in the schema.
+
+export type Secret = string | { env: string } | { file: string };
+
+export interface SnmpV2c { version: '2c'; community: Secret }
+export interface SnmpV3 {
+  version: '3';
+  user: string;
+  authProtocol: 'sha' | 'sha256';
+  authKey: Secret;
+  privProtocol: 'aes' | 'aes256b' | 'aes256r';
+  privKey: Secret;
+  context?: string;
+}
+
+export interface SwitchConfig {
+  name: string;
+  host: string;
+  port: number;
+  profile?: string;
+  snmp: SnmpV2c | SnmpV3;
+  timeout: number;
+  retries: number;
+  maxRepetitions: number;
+  include?: string[];
+  exclude?: string[];
+}
+
+export type MemberCategory =
+  | 'content' | 'isp' | 'nsp' | 'enterprise' | 'education' | 'government' | 'non-profit' | 'route-server' | 'other';
+
+export interface MemberConfig {
+  asn: number;
+  name: string;
+  category: MemberCategory;
+  buysTransit?: boolean;
+  transitPricePerMbps?: number;
+  portFeePerMonth?: number;
+  joined?: string;
+  left?: string;
+  ports: { switch: string; port: string }[];
+}
+
+export interface IxpConfig {
+  id: string;
+  name: string;
+  country?: string;
+  timezone: string;
+  currency: string;
+  transitPricePerMbps: number;
+  launched?: string;
+  public: boolean;
+}
+
+export interface InfluxConfig {
+  url: string;
+  api: 'v1' | 'v2';
+  database?: string;
+  retentionPolicy?: string;
+  username?: string;
+  password?: Secret;
+  org?: string;
+  bucket?: string;
+  token?: Secret;
+  batchSize: number;
+  timeout: number;
+  gzip: boolean;
+}
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+export interface Config {
+  ixp?: IxpConfig;
+  switches: SwitchConfig[];
+  polling: { interval: number; maxGapIntervals: number };
+  store: { path: string; retention: { rawDays: number; rollupDays: number; pollDays: number } };
+  influxdb?: InfluxConfig;
+  metrics: { listen: string };
+  members: MemberConfig[];
+  memberSources: { ixf?: string; peeringdb?: string; ifAlias: boolean };
+  dashboard: {
+    listen: string;
+    reader: 'sqlite' | 'influxdb';
+    usersFile: string;
+    ixpConfigs: string[];
+    trustProxy: boolean;
+    sessionSecret?: Secret;
+  };
+  alerts: Record<string, unknown>;
+  log: { level: LogLevel; levels: Record<string, LogLevel> };
+  demo: boolean;
+}

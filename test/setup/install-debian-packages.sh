@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests start for real, when they are missing (needs root and apt).
+set -euo pipefail
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have snmpd || need+=(snmpd)
+have snmpbulkwalk || need+=(snmp)
+have snmpsimd || have snmpsim-command-responder || need+=(snmpsim)
+have influxd || need+=(influxdb)
+have victoria-metrics || need+=(victoria-metrics)
+have chromium || need+=(chromium)
+have ip || need+=(iproute2)
+have tc || need+=(iproute2)
+have socat || need+=(socat)
+have pdftotext || need+=(poppler-utils)
+have nginx || need+=(nginx-light)
+have cloud-init || need+=(cloud-init)
+have systemd-analyze || need+=(systemd)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" != 0 ]; then
+  echo "tests need these Debian packages: ${need[*]} (run as root, or install them: apt-get install ${need[*]})" >&2
+  exit 1
+fi
+echo "installing Debian packages the tests need: ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+# policy-rc.d keeps the packages' own services (snmpd on :161, influxdb on :8086, nginx on :80)
+# from starting: the tests start their own instances on free loopback ports.
+printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d
+trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+apt-get install -y -q --no-install-recommends "${need[@]}" >&2
