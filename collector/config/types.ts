@@ -1,6 +1,8 @@
 // The TypeScript shape of a validated config (after defaults). Kept in step with schema.json by
 // test/unit/config/schema.test.ts, which checks every property here exists in the schema.
 
+import type { AlertsConfig } from '../alerts/config.ts';
+
 export type Secret = string | { env: string } | { file: string };
 
 export interface SnmpV2c { version: '2c'; community: Secret }
@@ -87,7 +89,8 @@ export interface Config {
     trustProxy: boolean;
     sessionSecret?: Secret;
   };
-  alerts: Record<string, unknown>;
+  /** Alert rules and channels (collector/alerts/config.ts). */
+  alerts: AlertsConfig;
   log: { level: LogLevel; levels: Record<string, LogLevel> };
   demo: boolean;
 }
