@@ -1,0 +1,89 @@
+// Opens the local SQLite store (WAL, synchronous=FULL, busy_timeout), applies the versioned
+// migrations in collector/store/migrations in order (PRAGMA user_version), and turns SQLite's
+// failures into one clear StoreError naming the file. No table logic here.
+import Database from 'better-sqlite3';
+import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type DB = Database.Database;
+
+const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/** A failure of the local store (disk full, read-only, unreadable...). `code` is SQLite's or Node's error code. */
+export class StoreError extends Error {
+  constructor(message: string, readonly code: string, readonly file: string) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+const WHAT: [RegExp, string][] = [
+  [/^SQLITE_FULL/, 'disk full'],
+  [/^SQLITE_READONLY/, 'read-only (the file or its folder is not writable)'],
+  [/^SQLITE_CANTOPEN/, 'cannot open the file (missing folder or no permission)'],
+  [/^SQLITE_PERM|^EACCES|^EPERM/, 'permission denied'],
+  [/^SQLITE_BUSY|^SQLITE_LOCKED/, 'locked by another process'],
+  [/^SQLITE_CORRUPT|^SQLITE_NOTADB/, 'not a valid ixmeter store (corrupt or another kind of file)'],
+  [/^SQLITE_IOERR|^EIO/, 'I/O error on the disk'],
+  [/^ENOSPC/, 'disk full'],
+  [/^EROFS/, 'read-only file system'],
+];
+
+/** Wraps any error from SQLite/fs as a StoreError: "local store /x/ixmeter.db: disk full (SQLITE_FULL)". */
+export function storeError(file: string, err: unknown, doing?: string): StoreError {
+  if (err instanceof StoreError) return err;
+  const code = String((err as { code?: unknown })?.code ?? 'UNKNOWN');
+  const what = WHAT.find(([re]) => re.test(code))?.[1] ?? (err as Error)?.message ?? String(err);
+  return new StoreError(`local store ${file}: ${doing ? `${doing}: ` : ''}${what} (${code})`, code, file);
+}
+
+/** The migration files, sorted by their number prefix. */
+export function listMigrations(dir = MIGRATIONS_DIR): { version: number; file: string }[] {
+  return readdirSync(dir)
+    .map((f) => ({ m: /^(\d+)_.*\.sql$/.exec(f), f }))
+    .filter((x) => x.m)
+    .map((x) => ({ version: Number(x.m![1]), file: path.join(dir, x.f) }))
+    .sort((a, b) => a.version - b.version);
+}
+
+/**
+ * Opens (creating when needed) the store and brings its schema up to date. synchronous=FULL:
+ * the Pi loses power without warning, and a poll reported as stored (and a forwarding cursor
+ * that moved) must survive it; one fsync per poll per minute costs nothing on an SD card.
+ */
+export function openDatabase(file: string, opts: { readonly?: boolean; migrationsDir?: string } = {}): DB {
+  let db: DB | undefined;
+  try {
+    if (opts.readonly) {
+      db = new Database(file, { readonly: true, fileMustExist: true });
+      db.pragma('busy_timeout = 5000');
+      return db;
+    }
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    db = new Database(file);
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    migrate(db, opts.migrationsDir);
+    return db;
+  } catch (err) {
+    try { db?.close(); } catch { /* closing a half-open handle: the original error matters */ }
+    throw storeError(file, err, opts.readonly ? 'open read-only' : 'open');
+  }
+}
+
+/** Applies every migration newer than PRAGMA user_version, each in its own transaction. */
+export function migrate(db: DB, dir?: string): number {
+  let version = Number(db.pragma('user_version', { simple: true }));
+  for (const m of listMigrations(dir)) {
+    if (m.version <= version) continue;
+    const sql = readFileSync(m.file, 'utf8');
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    version = m.version;
+  }
+  return version;
+}
