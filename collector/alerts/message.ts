@@ -62,13 +62,13 @@ export function buildMessage(ixp: string, f: Finding, kind: Exclude<Notify, null
   const where = [f.switch, f.port].filter(Boolean).join(' ');
   const detail = kind === 'recovered' ? recoveredDetail(f) : f.detail;
   const member = f.member ? ` (${f.member})` : '';
-  const text = oneLine(`[${ixp}] ${KIND_WORD[kind]}${state}${where ? ' ' + where : ''}${member}: ${detail}`);
+  const text = oneLine(`${ixp}: ${KIND_WORD[kind]}${state}${where ? ' ' + where : ''}${member}: ${detail}`);
   return { kind, key: f.key, rule: f.rule, ixp, switch: f.switch, port: f.port, member: f.member, state, detail, value: f.value, threshold: f.threshold, t, text };
 }
 
 /** The test message of `ixmeter alerts test`. */
 export function testMessage(ixp: string, channel: string, t: number): AlertMessage {
-  const text = `[${ixp}] TEST ixmeter ${channel} alert channel works (${new Date(t).toISOString().slice(0, 16)}Z)`;
+  const text = `${ixp}: TEST ixmeter ${channel} alert channel works (${new Date(t).toISOString().slice(0, 16)}Z)`;
   return { kind: 'test', key: 'test', rule: 'test', ixp, state: 'TEST', detail: `test of the ${channel} channel`, t, text };
 }
 

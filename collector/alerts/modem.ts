@@ -81,6 +81,8 @@ export function createModem(cfg: ModemConfig, deps: ModemDeps = {}): Modem {
   let buf = '';
   let waiter: { prompt: boolean; lines: string[]; resolve: (l: string[]) => void; reject: (e: Error) => void; step: string } | null = null;
   let chain: Promise<unknown> = Promise.resolve();
+  /** True between the '>' prompt and the answer to the text: a failure then must cancel the message with ESC. */
+  let inText = false;
 
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const p = chain.then(fn, fn);
@@ -188,7 +190,9 @@ export function createModem(cfg: ModemConfig, deps: ModemDeps = {}): Modem {
     await ensureOpen();
     await init();
     await command(`AT+CMGS="${to}"\r`, 'AT+CMGS', { prompt: true });
+    inText = true;
     const lines = await command(text + '\x1a', 'AT+CMGS (text)', { timeoutMs: cfg.timeout * 6000 });
+    inText = false;
     if (!lines.some((l) => l.startsWith('+CMGS:'))) deps.log?.debug({ device: cfg.device }, 'modem accepted the SMS without a +CMGS reference');
   }
 
@@ -206,7 +210,8 @@ export function createModem(cfg: ModemConfig, deps: ModemDeps = {}): Modem {
             return;
           } catch (err) {
             last = err instanceof ModemError ? err : new ModemError(`${where}: ${(err as Error).message}`, 'error');
-            if (port?.isOpen) port.write('\x1b'); // cancel a half-entered message
+            if (inText && last.kind === 'timeout' && port?.isOpen) port.write('\x1b'); // cancel a half-entered message
+            inText = false;
             await shut();
             deps.log?.warn({ device: cfg.device, attempt: attempt + 1, err: last.message }, 'SMS attempt failed');
             // A silent modem, a missing port or a PIN problem will not answer better a second later.
