@@ -1,0 +1,133 @@
+// InfluxDB line protocol for ixmeter's measurements (DESIGN.md): ixp_port, ixp_poll, ixp_port_5m.
+// Pure: rows of the local store in, lines out; no clock, no I/O. Raw octet counters travel as
+// decimal strings into integer fields, never through a JS number. Timestamps are milliseconds.
+//
+// Decisions:
+// - Counter64 above 2^63-1: InfluxDB 1.x integers are signed int64 and 1.6.7 has no unsigned type,
+//   and a field must keep one type per shard (switching to `u` would conflict). Such a value is
+//   sent as the string field `in_octets_u64` / `out_octets_u64` instead of the integer field, so it
+//   is kept exactly and never rejected. (It takes 23 years at 100 Gbit/s to get there.)
+// - A gap row (no rate for the interval) sends no rate fields: it sends `gap="<reason>"` plus the
+//   facts still known (oper_up, speed_mbps, octet counters), so a reader sees "no data" for the
+//   rates (never 0) and the reason is on the server too.
+// - Tag values: empty values are left out (line protocol forbids them); commas, spaces and `=` are
+//   escaped; line breaks become spaces; a trailing backslash is dropped (it would escape the separator).
+// - Floats that are not finite are left out; a point with no field at all is not sent.
+
+/** Tags of one port's points. Empty or undefined values are omitted. */
+export interface PortTags {
+  ixp: string;
+  switch: string;
+  port: string;
+  member_asn?: string | number;
+  member?: string;
+  category?: string;
+}
+
+/** One rates row joined with its port (what the forwarder reads from the store). */
+export interface RateRowLP {
+  t: number;
+  in_bps: number | null; out_bps: number | null; in_pps: number | null; out_pps: number | null;
+  in_errors: number | null; out_errors: number | null; in_discards: number | null; out_discards: number | null;
+  util_in: number | null; util_out: number | null;
+  oper_up: number; speed_mbps: number | null;
+  in_octets: string | null; out_octets: string | null;
+  gap: string | null;
+}
+
+export interface PollRowLP { t: number; switch: string; duration_ms: number; ok: number; ports: number; error: string | null }
+
+export interface RollupRowLP {
+  t: number;
+  in_bps_avg: number | null; in_bps_max: number | null; out_bps_avg: number | null; out_bps_max: number | null;
+  in_pps_avg: number | null; out_pps_avg: number | null; in_errors_avg: number | null; out_errors_avg: number | null;
+  in_discards_avg: number | null; out_discards_avg: number | null; util_in_max: number | null; util_out_max: number | null;
+  oper_up_share: number | null; coverage: number;
+}
+
+const INT64_MAX = 9223372036854775807n;
+
+/** Escapes a tag key or value (commas, spaces, equals; line breaks become spaces). */
+export function escapeTag(v: string): string {
+  return v.replace(/[\r\n\t]+/g, ' ').replace(/\\+$/, '').replace(/([,= ])/g, '\\$1');
+}
+
+/** Quotes a string field value (backslash and double quote escaped; line breaks become spaces). */
+export function quoteString(v: string): string {
+  return `"${v.replace(/[\r\n]+/g, ' ').replace(/(["\\])/g, '\\$1')}"`;
+}
+
+/** The series key: measurement plus tags sorted by key, as InfluxDB prefers. */
+export function seriesKey(measurement: string, tags: Record<string, string | number | undefined | null>): string {
+  let s = measurement;
+  for (const k of Object.keys(tags).sort()) {
+    const v = tags[k];
+    if (v === undefined || v === null) continue;
+    const e = escapeTag(String(v));
+    if (e === '') continue;
+    s += `,${k}=${e}`;
+  }
+  return s;
+}
+
+/** A decimal counter string as an integer field value, or undefined when it is not a valid one. */
+function intField(dec: string | null): { int?: string; big?: string } {
+  if (dec === null || !/^\d+$/.test(dec)) return {};
+  return BigInt(dec) > INT64_MAX ? { big: dec } : { int: `${dec}i` };
+}
+
+class Fields {
+  parts: string[] = [];
+  float(k: string, v: number | null | undefined) { if (v !== null && v !== undefined && Number.isFinite(v)) this.parts.push(`${k}=${v}`); }
+  int(k: string, v: number | null | undefined) { if (v !== null && v !== undefined && Number.isFinite(v)) this.parts.push(`${k}=${Math.trunc(v)}i`); }
+  bool(k: string, v: boolean) { this.parts.push(`${k}=${v ? 't' : 'f'}`); }
+  str(k: string, v: string | null | undefined) { if (v !== null && v !== undefined) this.parts.push(`${k}=${quoteString(v)}`); }
+  counter(k: string, dec: string | null) {
+    const c = intField(dec);
+    if (c.int) this.parts.push(`${k}=${c.int}`);
+    else if (c.big) this.parts.push(`${k}_u64="${c.big}"`);
+  }
+  line(series: string, t: number): string | null { return this.parts.length ? `${series} ${this.parts.join(',')} ${t}` : null; }
+}
+
+/** One `ixp_port` line for a rates row (or a gap row), or null when it carries no field. */
+export function portLine(series: string, r: RateRowLP): string | null {
+  const f = new Fields();
+  if (r.gap === null) {
+    f.float('in_bps', r.in_bps); f.float('out_bps', r.out_bps);
+    f.float('in_pps', r.in_pps); f.float('out_pps', r.out_pps);
+    f.float('in_errors', r.in_errors); f.float('out_errors', r.out_errors);
+    f.float('in_discards', r.in_discards); f.float('out_discards', r.out_discards);
+    f.float('util_in', r.util_in); f.float('util_out', r.util_out);
+  } else {
+    f.str('gap', r.gap);
+  }
+  f.bool('oper_up', r.oper_up !== 0);
+  f.float('speed_mbps', r.speed_mbps);
+  f.counter('in_octets', r.in_octets);
+  f.counter('out_octets', r.out_octets);
+  return f.line(series, Math.trunc(r.t));
+}
+
+/** One `ixp_port_5m` line (t = window start). */
+export function rollupLine(series: string, r: RollupRowLP): string | null {
+  const f = new Fields();
+  f.float('in_bps_avg', r.in_bps_avg); f.float('in_bps_max', r.in_bps_max);
+  f.float('out_bps_avg', r.out_bps_avg); f.float('out_bps_max', r.out_bps_max);
+  f.float('in_pps_avg', r.in_pps_avg); f.float('out_pps_avg', r.out_pps_avg);
+  f.float('in_errors_avg', r.in_errors_avg); f.float('out_errors_avg', r.out_errors_avg);
+  f.float('in_discards_avg', r.in_discards_avg); f.float('out_discards_avg', r.out_discards_avg);
+  f.float('util_in_max', r.util_in_max); f.float('util_out_max', r.util_out_max);
+  f.float('oper_up_share', r.oper_up_share); f.float('coverage', r.coverage);
+  return f.line(series, Math.trunc(r.t));
+}
+
+/** One `ixp_poll` line. */
+export function pollLine(ixp: string, r: PollRowLP): string {
+  const f = new Fields();
+  f.float('duration_ms', r.duration_ms);
+  f.bool('ok', r.ok !== 0);
+  f.int('ports', r.ports);
+  f.str('error', r.error);
+  return f.line(seriesKey('ixp_poll', { ixp, switch: r.switch }), Math.trunc(r.t))!;
+}
