@@ -1,0 +1,84 @@
+// Reporters' impact overview: every IXP side by side for a month (traffic kept local, growth,
+// savings, local content share), with CSV/JSON export and a printable layout. IXP names are text only.
+import type { ImpactResponse } from '../../api.ts';
+import { apiUrl, get } from './api.ts';
+import { el, replace } from './dom.ts';
+import { bytes, mbps, money, month, pct, signedPct } from './format.ts';
+import { t } from './i18n.ts';
+import { drawImpact } from './impact-chart.ts';
+import { card, chartCard, coverageBadge, notice, startPage, type Ctx } from './shell.ts';
+
+function prevMonth(ym: string): string {
+  const [y, m] = ym.split('-').map(Number);
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+function csvCell(v: string | number | null): string {
+  if (v === null) return '';
+  const s = String(v);
+  // Quote every text cell; a leading = + - @ is neutralised so a spreadsheet never runs it as a formula.
+  return typeof v === 'number' ? s : `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
+}
+
+/** The impact table as CSV (raw numbers, for pasting into a report). */
+export function impactCsv(r: ImpactResponse): string {
+  const head = ['month', 'ixp', 'name', 'currency', 'bytes', 'bytes_prev_month', 'growth', 'p95_mbps', 'transit_saved', 'net_saved', 'local_content_share', 'members', 'coverage'];
+  const rows = r.ixps.map((x) => [r.month, x.ixp, x.name, x.currency, x.bytes, x.bytesPrevMonth, x.growth, x.p95.mbps, x.transitSaved, x.netSaved, x.localContentShare, x.members, x.coverage]);
+  return [head, ...rows].map((row) => row.map((c) => csvCell(c as string | number | null)).join(',')).join('\r\n') + '\r\n';
+}
+
+function render(ctx: Ctx, r: ImpactResponse, main: HTMLElement): void {
+  const chart = chartCard(t('impact.chart'), 'chart-impact');
+  const monthInput = el('input', { type: 'month', value: r.month, 'data-testid': 'impact-month', 'aria-label': t('impact.month') });
+  monthInput.addEventListener('change', () => {
+    if (/^\d{4}-\d{2}$/.test(monthInput.value)) location.search = new URLSearchParams({ month: monthInput.value }).toString();
+  });
+  const csv = el('a', { class: 'btn btn-small', 'data-testid': 'impact-csv', download: `ixmeter-impact-${r.month}.csv`, href: '#' }, t('common.csv'));
+  csv.addEventListener('click', () => {
+    const url = URL.createObjectURL(new Blob([impactCsv(r)], { type: 'text/csv;charset=utf-8' }));
+    csv.href = url;
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  });
+  const print = el('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'impact-print' }, t('common.print'));
+  print.addEventListener('click', () => window.print());
+  const rows = r.ixps.map((x) => el('tr', { 'data-testid': 'impact-row', 'data-ixp': x.ixp },
+    el('td', { class: 'name' }, x.name),
+    el('td', { class: 'num' }, bytes(x.bytes)),
+    el('td', { class: `num ${x.growth !== null && x.growth < 0 ? 'neg' : 'pos'}` }, signedPct(x.growth)),
+    el('td', { class: 'num' }, mbps(x.p95.mbps)),
+    el('td', { class: 'num money' }, money(x.transitSaved, x.currency), el('div', { class: 'muted small' }, t('fig.net', { amount: money(x.netSaved, x.currency) }))),
+    el('td', { class: 'num' }, pct(x.localContentShare, 1)),
+    el('td', { class: 'num' }, String(x.members)),
+    el('td', { class: 'num' }, coverageBadge(x.coverage))));
+  replace(main,
+    el('div', { class: 'impact-tools' },
+      el('p', { class: 'lead' }, t('impact.intro')),
+      el('label', { class: 'tool' }, t('impact.month'), ' ', monthInput),
+      csv,
+      el('a', { class: 'btn btn-small', href: apiUrl('/impact', { month: r.month }), 'data-testid': 'impact-json' }, t('common.json')),
+      print),
+    r.ixps.length === 0 ? notice(t('common.noData')) : card(month(r.month), [
+      el('div', { class: 'table-wrap' }, el('table', { class: 'table', 'data-testid': 'impact-table' },
+        el('thead', {}, el('tr', {},
+          el('th', {}, t('impact.col.ixp')), el('th', { class: 'num' }, t('impact.col.local')), el('th', { class: 'num' }, t('impact.col.growth')),
+          el('th', { class: 'num' }, t('impact.col.p95')), el('th', { class: 'num' }, t('impact.col.saved')), el('th', { class: 'num' }, t('impact.col.content')),
+          el('th', { class: 'num' }, t('members.title')), el('th', { class: 'num' }, t('impact.col.coverage')))),
+        el('tbody', {}, ...rows))),
+      el('ul', { class: 'notes' },
+        el('li', {}, el('strong', {}, t('impact.col.local'), ': '), t('fig.volume.note')),
+        el('li', {}, el('strong', {}, t('impact.col.growth'), ': '), t('fig.growth.note')),
+        el('li', {}, el('strong', {}, t('impact.col.p95'), ': '), t('fig.p95.note')),
+        el('li', {}, el('strong', {}, t('impact.col.saved'), ': '), t('fig.saved.note')),
+        el('li', {}, el('strong', {}, t('impact.col.content'), ': '), t('fig.localContent.note'))),
+    ]),
+    r.ixps.length ? chart.card : null);
+  if (r.ixps.length) drawImpact(chart.canvas, r, month(prevMonth(r.month), true), month(r.month, true));
+}
+
+void startPage<ImpactResponse>({
+  id: 'impact', title: () => t('impact.title'), needsIxp: false, period: false, refresh: false, render,
+  load: (ctx) => {
+    const m = ctx.params.get('month');
+    return get<ImpactResponse>('/impact', { month: m && /^\d{4}-\d{2}$/.test(m) ? m : undefined });
+  },
+});
