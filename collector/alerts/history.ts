@@ -17,18 +17,19 @@ const WEEK = 7 * 24 * HOUR;
 
 /** The HistoryFn over the store's `rollups` table: hourly rows (res 3600) where present, else the 5-minute rows (res 300) of that hour. */
 export function rollupHistory(db: Database.Database): HistoryFn {
-  const cache = new Map<string, Database.Statement<unknown[]>[]>();
+  const cache = new Map<string, Database.Statement<unknown[]>>();
   const statements = (n: number, direction: 'both' | 'in') => {
     const k = `${n}|${direction}`;
     let s = cache.get(k);
     if (!s) {
       const where = Array.from({ length: n }, () => '(p.switch = ? AND p.name = ?)').join(' OR ');
       const v = direction === 'both' ? 'COALESCE(r.in_bps_avg, 0) + COALESCE(r.out_bps_avg, 0)' : 'COALESCE(r.in_bps_avg, 0)';
-      s = [
-        db.prepare(`SELECT SUM(${v}) AS s, COUNT(*) AS n FROM rollups r JOIN ports p ON p.id = r.port_id WHERE r.res = 3600 AND r.t = ? AND (${where})`),
-        db.prepare(`SELECT SUM(a) AS s, COUNT(*) AS n FROM (SELECT AVG(${v}) AS a FROM rollups r JOIN ports p ON p.id = r.port_id
-                    WHERE r.res = 300 AND r.t >= ? AND r.t < ? AND (${where}) GROUP BY r.port_id)`),
-      ];
+      // Per port: its hourly row where there is one, else the mean of its 5-minute rows in that hour.
+      s = db.prepare(`SELECT SUM(v) AS s, COUNT(v) AS n FROM (
+          SELECT COALESCE(MAX(CASE WHEN r.res = 3600 THEN ${v} END), AVG(CASE WHEN r.res = 300 THEN ${v} END)) AS v
+          FROM rollups r JOIN ports p ON p.id = r.port_id
+          WHERE ((r.res = 3600 AND r.t = ?) OR (r.res = 300 AND r.t >= ? AND r.t < ?)) AND (${where})
+          GROUP BY r.port_id)`);
       if (cache.size > 200) cache.clear();
       cache.set(k, s);
     }
@@ -36,14 +37,13 @@ export function rollupHistory(db: Database.Database): HistoryFn {
   };
   return (ports, at, weeks, direction) => {
     if (ports.length === 0) return Array.from({ length: weeks }, () => null);
-    const [hourly, fiveMin] = statements(ports.length, direction);
+    const stmt = statements(ports.length, direction);
     const params = ports.flatMap((p) => [p.switch, p.port]);
     const hour = Math.floor(at / HOUR) * HOUR;
     const out: (number | null)[] = [];
     for (let k = 1; k <= weeks; k++) {
       const t = hour - k * WEEK;
-      let r = hourly.get(t, ...params) as { s: number | null; n: number };
-      if (!r.n) r = fiveMin.get(t, t + HOUR, ...params) as { s: number | null; n: number };
+      const r = stmt.get(t, t, t + HOUR, ...params) as { s: number | null; n: number };
       out.push(r.n ? r.s ?? 0 : null);
     }
     return out;

@@ -195,7 +195,7 @@ export function createAlerts(cfg: { alerts: AlertsConfig; ixp?: Pick<IxpConfig, 
       const prev = states.get(f.key) ?? INITIAL_STATE;
       const { state, notify } = transition(prev, { bad: f.bad, t }, policy);
       if (state !== prev) {
-        states.set(f.key, state);
+        if (state.status === 'OK') states.delete(f.key); else states.set(f.key, state);
         box.saveState(f.key, state, t);
       }
       if (notify) enqueue(buildMessage(ixpName, f, notify, t));

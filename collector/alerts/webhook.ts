@@ -32,8 +32,8 @@ export async function postWebhook(cfg: WebhookChannelConfig, message: AlertMessa
         signal: AbortSignal.timeout(cfg.timeout * 1000),
       });
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      last = e.name === 'TimeoutError' ? `no answer within ${cfg.timeout} s` : (e.cause?.code ?? e.message);
+      const e = err as Error & { cause?: { code?: string; message?: string } };
+      last = e.name === 'TimeoutError' ? `no answer within ${cfg.timeout} s` : (e.cause?.code ?? e.cause?.message ?? e.message);
       continue;
     }
     await res.arrayBuffer().catch(() => undefined);
