@@ -1,0 +1,259 @@
+// The long-running collector's wiring: one scheduled poll job per switch → pollSwitch → computeRates
+// → store.writePoll, plus the forwarder, metrics and alerts hanging off the store, and systemd's
+// sd_notify. Wiring only: no SNMP, rate, SQL or HTTP logic lives here.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { Config, SwitchConfig } from './config/types.ts';
+import { getLogger, type Logger } from './log.ts';
+import { computeRates } from './rates/compute.ts';
+import type { RateResult, Sample } from './rates/types.ts';
+import { createScheduler, type Scheduler } from './schedule.ts';
+import { createSnmpClient, pollSwitch, systemClock, targetFromConfig, type Clock, type SnmpClient, type SnmpTarget } from './snmp/index.ts';
+import { createStore, type PollRecord, type Store } from './store/index.ts';
+import { createAlerts } from './alerts/index.ts';
+import { resolveMembers } from './members/index.ts';
+
+/** Exit code of a collector that lost its local store (disk full, read-only): systemd restarts it. */
+export const EXIT_STORE_FAILED = 3;
+
+/** Something with the component contract (forwarder, metrics exporter, alerts). */
+export interface Component { start(): void | Promise<void>; stop(): void | Promise<void> }
+
+/** What the collector tells listeners about each poll (alerts.onPoll, metrics). */
+export type PollListener = (poll: PollRecord, sample: Sample | null, result: RateResult | null) => void;
+
+export interface CollectorDeps {
+  log?: Logger;
+  /** Wall and monotonic clock for the samples. Default: the system clock. */
+  clock?: Clock;
+  /** SNMP client factory (tests pass a FakeSnmp). Default: net-snmp. */
+  createSnmpClient?: (target: SnmpTarget) => SnmpClient;
+  /** Switch config → target with secrets resolved. Default: targetFromConfig. */
+  targetFor?: (sw: SwitchConfig) => SnmpTarget;
+  /** The local store. Default: createStore(config.store). */
+  store?: Store;
+  scheduler?: Scheduler;
+  /**
+   * Components started after the store and stopped before it, in order. Default: the ones the
+   * config asks for (sideComponents(): alerts, the InfluxDB forwarder, the metrics exporter).
+   * Tests pass their own, or [] for none.
+   */
+  components?: Component[];
+  /** Called with every poll after it is stored (alerts.onPoll, metrics). A throwing listener is logged, never fatal. */
+  listeners?: PollListener[];
+  /** The store could not be written: the collector has stopped polling. Default: log and process.exit(3). */
+  onFatal?: (err: Error, code: number) => void;
+  /** sd_notify sender. Default: sdNotifier() (a no-op unless NOTIFY_SOCKET is set). */
+  notify?: Notifier;
+}
+
+export interface Collector {
+  /** Opens the store, loads each switch's last sample, starts components and the poll jobs, sends READY=1. */
+  start(): Promise<void>;
+  /** Stops the poll jobs (waiting for polls in progress), the components, and closes the store. Idempotent. */
+  stop(): Promise<void>;
+  /** Polls one switch now (tests, `--once`); resolves when the poll is stored. */
+  pollNow(switchName: string): Promise<void>;
+  /** The last sample in memory per switch (the `prev` of the next poll). */
+  lastSample(switchName: string): Sample | null;
+}
+
+/**
+ * Create the collector. Creating stores the arguments only; start() opens I/O.
+ * Each switch has its own SNMP client and its own poll job, so a dead switch is one sampled log
+ * line and an `ok=false` poll row, and never delays the others.
+ */
+export function createCollector(config: Config, deps: CollectorDeps = {}): Collector {
+  const log = deps.log ?? getLogger('collector');
+  const clock = deps.clock ?? systemClock;
+  const makeClient = deps.createSnmpClient ?? createSnmpClient;
+  const targetFor = deps.targetFor ?? targetFromConfig;
+  const notify = deps.notify ?? sdNotifier({ log });
+  const maxIntervalSeconds = config.polling.interval * config.polling.maxGapIntervals;
+  const clients = new Map<string, SnmpClient>();
+  const prevs = new Map<string, Sample | null>();
+  let listeners: PollListener[] = [...(deps.listeners ?? [])];
+  let store: Store | undefined;
+  let scheduler: Scheduler | undefined;
+  let components: Component[] = [];
+  let started = false;
+  let stopping: Promise<void> | null = null;
+  let fatal = false;
+  let watchdog: NodeJS.Timeout | undefined;
+
+  const onFatal = deps.onFatal ?? ((err: Error, code: number) => {
+    log.error({ err: err.message, exitCode: code }, `${err.message}: stopping the collector (exit ${code}) rather than polling without a record`);
+    void stop().finally(() => process.exit(code));
+  });
+
+  /** Store one poll; a store failure stops everything (the local store is the record). */
+  function write(poll: PollRecord, sample: Sample | null, result: RateResult | null): boolean {
+    if (fatal || !store) return false;
+    try {
+      store.writePoll(poll, sample, result);
+    } catch (err) {
+      fatal = true;
+      const e = err instanceof Error ? err : new Error(String(err));
+      onFatal(new Error(`switch ${poll.switch}: store poll: ${e.message}`), EXIT_STORE_FAILED);
+      return false;
+    }
+    for (const l of listeners) {
+      try { l(poll, sample, result); } catch (err) {
+        log.sampled('error', `listener:${poll.switch}`, { switch: poll.switch, err: (err as Error)?.message }, 'poll listener failed');
+      }
+    }
+    return true;
+  }
+
+  async function pollOne(sw: SwitchConfig): Promise<void> {
+    if (fatal) return;
+    const client = clients.get(sw.name);
+    if (!client) return;
+    const t0 = clock.mono();
+    let sample: Sample;
+    try {
+      sample = await pollSwitch(client, { name: sw.name, include: sw.include, exclude: sw.exclude, maxRepetitions: sw.maxRepetitions }, clock);
+    } catch (err) {
+      const raw = (err as Error)?.message ?? String(err);
+      // pollSwitch's SnmpError already names the switch and step; anything else gets them here.
+      const error = raw.startsWith(`switch ${sw.name} `) ? raw : `switch ${sw.name} (${sw.host}:${sw.port}): poll: ${raw}`;
+      log.sampled('warn', `poll:${sw.name}`, { switch: sw.name }, error);
+      write({ switch: sw.name, t: clock.now(), durationMs: clock.mono() - t0, ok: false, ports: 0, error }, null, null);
+      return;
+    }
+    const prev = prevs.get(sw.name) ?? null;
+    const result = prev ? computeRates(prev, sample, { maxIntervalSeconds }) : null;
+    const poll: PollRecord = { switch: sw.name, t: sample.time, durationMs: clock.mono() - t0, ok: true, ports: sample.interfaces.length, sysUpTime: sample.sysUpTime };
+    if (write(poll, sample, result)) {
+      prevs.set(sw.name, sample);
+      log.debug({ switch: sw.name, ports: poll.ports, rates: result?.rates.length ?? 0, gaps: result?.gaps.length ?? 0, ms: Math.round(poll.durationMs) }, 'poll stored');
+    }
+  }
+
+  async function start(): Promise<void> {
+    if (started) return;
+    started = true;
+    store = deps.store ?? createStore(config.store, { log: log.child('store') });
+    store.start();
+    for (const sw of config.switches) {
+      prevs.set(sw.name, store.lastSample(sw.name));
+      clients.set(sw.name, makeClient(targetFor(sw)));
+    }
+    if (deps.components) {
+      components = deps.components;
+    } else {
+      const side = await sideComponents(config, store, log);
+      components = side.components;
+      listeners = [...listeners, ...side.listeners];
+    }
+    for (const c of components) await c.start();
+    scheduler = deps.scheduler ?? createScheduler({ log: log.child('schedule') });
+    for (const sw of config.switches) {
+      scheduler.add({ name: `poll ${sw.name}`, everySeconds: config.polling.interval, fields: { switch: sw.name }, run: () => pollOne(sw) });
+    }
+    scheduler.start();
+    log.info({ switches: config.switches.length, interval: config.polling.interval, store: config.store.path }, 'collector started');
+    notify('READY=1');
+    const usec = Number(process.env.WATCHDOG_USEC);
+    if (process.env.NOTIFY_SOCKET && usec > 0) {
+      watchdog = setInterval(() => notify('WATCHDOG=1'), Math.max(1000, usec / 2000));
+      watchdog.unref();
+    }
+  }
+
+  function stop(): Promise<void> {
+    if (!started) return Promise.resolve();
+    stopping ??= (async () => {
+      notify('STOPPING=1');
+      clearInterval(watchdog);
+      await scheduler?.stop(); // waits for the polls in progress
+      for (const c of [...components].reverse()) {
+        try { await c.stop(); } catch (err) { log.error({ err: (err as Error)?.message }, 'component stop failed'); }
+      }
+      for (const c of clients.values()) c.close();
+      clients.clear();
+      try { store?.stop(); store?.close(); } catch (err) { log.error({ err: (err as Error)?.message }, 'closing the store failed'); }
+      log.info('collector stopped');
+    })();
+    return stopping;
+  }
+
+  return {
+    start,
+    stop,
+    async pollNow(name) {
+      const sw = config.switches.find((s) => s.name === name);
+      if (!sw) throw new Error(`no switch named ${name}`);
+      await pollOne(sw);
+    },
+    lastSample: (name) => prevs.get(name) ?? null,
+  };
+}
+
+/**
+ * The components hanging off the store that the config asks for: alerts (config.alerts.enabled),
+ * the InfluxDB forwarder (config.influxdb set) and the Prometheus metrics exporter
+ * (config.metrics.listen not empty). Members are resolved once here for tags and alert text.
+ * Creating them opens nothing; start() does.
+ */
+export async function sideComponents(config: Config, store: Store, log: Logger): Promise<{ components: Component[]; listeners: PollListener[] }> {
+  const components: Component[] = [];
+  const listeners: PollListener[] = [];
+  const members = resolveMembers(config, { db: store.db });
+  if (config.influxdb) {
+    // TODO(lead): static import once collector/forward/index.ts has landed.
+    const spec = './forward/index.ts';
+    const mod = await import(spec);
+    components.push(mod.createForwarder({ ...config.influxdb, ixp: config.ixp?.id ?? 'ixp' }, {
+      store, log: getLogger('collector:forward'), tagsFor: (sw: string, port: string, time?: number) => members.tagsFor(sw, port, time),
+    }));
+  }
+  if (config.metrics.listen) {
+    // TODO(lead): static import once collector/metrics/index.ts has landed.
+    const spec = './metrics/index.ts';
+    const mod = await import(spec).catch(() => null);
+    if (mod?.createMetrics) {
+      const metrics = mod.createMetrics(config.metrics, { store, log: getLogger('collector:metrics') });
+      components.push(metrics);
+      if (typeof metrics.onPoll === 'function') listeners.push((p, s, r) => metrics.onPoll(p, s, r));
+    } else {
+      log.warn('metrics exporter not available in this build; /metrics is off');
+    }
+  }
+  if (config.alerts?.enabled) {
+    const alerts = createAlerts({ alerts: config.alerts, ixp: config.ixp }, {
+      db: store.db, log: getLogger('alerts'), memberForPort: (sw, port, time) => members.memberForPort(sw, port, time),
+    });
+    components.push(alerts);
+    listeners.push((p, s, r) => alerts.onPoll(p, s, r));
+  }
+  return { components, listeners };
+}
+
+/** Sends one sd_notify state line (READY=1, WATCHDOG=1, STOPPING=1). Never throws. */
+export type Notifier = (state: string) => void;
+
+/**
+ * sd_notify without a native module. Node cannot send on a unix datagram socket, so the message
+ * goes through a helper binary: `systemd-notify --pid=<our pid> STATE` (present wherever systemd
+ * is; the unit then needs NotifyAccess=all, because the datagram comes from the helper's pid), or
+ * else `socat` (UNIX-SENDTO, ABSTRACT-SENDTO for '@' sockets). A no-op when NOTIFY_SOCKET is not set.
+ */
+export function sdNotifier(opts: { log?: Logger; env?: NodeJS.ProcessEnv; pid?: number } = {}): Notifier {
+  const env = opts.env ?? process.env;
+  const socket = env.NOTIFY_SOCKET;
+  const log = opts.log ?? getLogger('collector');
+  if (!socket) return () => {};
+  const pid = opts.pid ?? process.pid;
+  const useSystemd = ['/usr/bin/systemd-notify', '/bin/systemd-notify'].find((p) => existsSync(p));
+  return (state) => {
+    const done = (err: Error | null) => { if (err) log.sampled('warn', 'sd_notify', { state }, `sd_notify ${state} failed: ${err.message.split('\n')[0]}`); };
+    if (useSystemd) {
+      execFile(useSystemd, [`--pid=${pid}`, state], { env: { ...env, NOTIFY_SOCKET: socket }, timeout: 5000 }, done);
+    } else {
+      const addr = socket.startsWith('@') ? `ABSTRACT-SENDTO:${socket.slice(1)}` : `UNIX-SENDTO:${socket}`;
+      const child = execFile('socat', ['-u', 'STDIN', addr], { timeout: 5000 }, done);
+      child.stdin?.end(state + '\n');
+    }
+  };
+}
