@@ -97,6 +97,8 @@ class NetSnmpClient implements SnmpClient {
   private cap = 0;
   private lastSessionError: Error | undefined;
   private closed = false;
+  /** Requests sent (GET and GETBULK, not retransmissions) and varbinds received, for benchmarks. */
+  readonly stats = { requests: 0, varbinds: 0 };
 
   constructor(private readonly t: SnmpTarget) {
     this.target = `${t.host}:${t.port}`;
@@ -149,12 +151,14 @@ class NetSnmpClient implements SnmpClient {
   }
 
   private rawBulk(oids: string[], rows: number): Promise<Varbind[][]> {
+    this.stats.requests++;
     return new Promise((resolve, reject) => {
       this.session.getBulk(oids, 0, rows, (err, vbs) => (err ? reject(this.wrap(err)) : resolve(vbs ?? [])));
     });
   }
 
   get(oids: readonly string[]): Promise<(SnmpValue | null)[]> {
+    this.stats.requests++;
     return new Promise((resolve, reject) => {
       this.session.get(oids.slice(), (err, vbs) => {
         if (err) return reject(this.wrap(err));
@@ -236,6 +240,7 @@ class NetSnmpClient implements SnmpClient {
           w.done = true;
         }
       }
+      this.stats.varbinds += total;
       if (total === 0) throw new SnmpError('empty GETBULK response', 'protocol');
       // A short response while every column still had rows: the agent's per-response limit.
       if (total < n * rows && !ended && total > this.cap) this.cap = total;

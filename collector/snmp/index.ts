@@ -28,6 +28,8 @@ export interface SnmpClient {
   get(oids: readonly string[]): Promise<(SnmpValue | null)[]>;
   /** Releases the socket. */
   close(): void;
+  /** Requests sent and varbinds received so far (the net-snmp client counts; fakes may not). */
+  readonly stats?: { requests: number; varbinds: number };
 }
 
 /** Where and how to reach one agent, with secrets already resolved. Never log it whole. */

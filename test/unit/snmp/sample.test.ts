@@ -98,7 +98,7 @@ describe('pollSwitch', () => {
 
   it('names the switch, address and step in errors', async () => {
     const fake = new FakeSnmp({}, { fail: new SnmpError('no answer (wrong community or unreachable)', 'timeout'), target: '127.0.0.1:16161' });
-    const err = await pollSwitch(fake, sw, clock).catch((e) => e as SnmpError);
+    const err = (await pollSwitch(fake, sw, clock).then(() => undefined, (e: unknown) => e)) as SnmpError;
     expect(err).toBeInstanceOf(SnmpError);
     expect(err.message).toMatch(/^switch sw1 \(127\.0\.0\.1:16161\): (get system|walk ifXTable|walk ifTable): no answer \(wrong community or unreachable\)$/);
     expect(err.kind).toBe('timeout');
