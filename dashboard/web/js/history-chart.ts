@@ -8,7 +8,11 @@ import { t } from './i18n.ts';
 
 /** Draws the monthly P95 and savings history. */
 export function drawHistory(canvas: HTMLCanvasElement, history: MonthFigures[], currency: string): Chart {
-  const months = [...history].sort((a, b) => a.month.localeCompare(b.month));
+  const all = [...history].sort((a, b) => a.month.localeCompare(b.month));
+  // Months before the first one with samples are dropped (the IXP or member was not there yet).
+  const first = all.findIndex((m) => m.p95.samples > 0);
+  const months = first < 0 ? all.slice(-1) : all.slice(first);
+  const has = (m: MonthFigures) => m.p95.samples > 0;
   return draw(canvas, {
     type: 'bar',
     data: {
@@ -17,7 +21,8 @@ export function drawHistory(canvas: HTMLCanvasElement, history: MonthFigures[], 
         {
           type: 'bar',
           label: t('member.historyP95'),
-          data: months.map((m) => (m.p95.mbps === null ? null : m.p95.mbps * 1e6)),
+          data: months.map((m) => (!has(m) || m.p95.mbps === null ? null : m.p95.mbps * 1e6)),
+          maxBarThickness: 56,
           backgroundColor: COLORS.in,
           borderRadius: 3,
           yAxisID: 'y',
@@ -26,7 +31,7 @@ export function drawHistory(canvas: HTMLCanvasElement, history: MonthFigures[], 
         {
           type: 'line',
           label: t('member.historySaved'),
-          data: months.map((m) => m.transitSaved),
+          data: months.map((m) => (has(m) ? m.transitSaved : null)),
           borderColor: COLORS.money,
           backgroundColor: COLORS.money,
           pointRadius: 3,

@@ -12,8 +12,8 @@ export function drawImpact(canvas: HTMLCanvasElement, r: ImpactResponse, prevLab
     data: {
       labels: r.ixps.map((x) => x.name),
       datasets: [
-        { label: prevLabel, data: r.ixps.map((x) => x.bytesPrevMonth), backgroundColor: COLORS.grey, borderRadius: 3 },
-        { label: curLabel, data: r.ixps.map((x) => x.bytes), backgroundColor: COLORS.out, borderRadius: 3 },
+        { label: prevLabel, data: r.ixps.map((x) => x.bytesPrevMonth), backgroundColor: COLORS.grey, borderRadius: 3, maxBarThickness: 90 },
+        { label: curLabel, data: r.ixps.map((x) => x.bytes), backgroundColor: COLORS.out, borderRadius: 3, maxBarThickness: 90 },
       ],
     },
     options: {

@@ -44,7 +44,7 @@ function render(ctx: Ctx, r: ImpactResponse, main: HTMLElement): void {
   const rows = r.ixps.map((x) => el('tr', { 'data-testid': 'impact-row', 'data-ixp': x.ixp },
     el('td', { class: 'name' }, x.name),
     el('td', { class: 'num' }, bytes(x.bytes)),
-    el('td', { class: `num ${x.growth !== null && x.growth < 0 ? 'neg' : 'pos'}` }, signedPct(x.growth)),
+    el('td', { class: `num ${x.growth === null ? 'muted' : x.growth < 0 ? 'neg' : 'pos'}` }, signedPct(x.growth)),
     el('td', { class: 'num' }, mbps(x.p95.mbps)),
     el('td', { class: 'num money' }, money(x.transitSaved, x.currency), el('div', { class: 'muted small' }, t('fig.net', { amount: money(x.netSaved, x.currency) }))),
     el('td', { class: 'num' }, pct(x.localContentShare, 1)),

@@ -71,6 +71,6 @@ function render(ctx: Ctx, d: MemberDetailResponse, main: HTMLElement): void {
 }
 
 void startPage<MemberDetailResponse>({
-  id: 'member', title: (_c, d) => (d ? `${t('member.title')}: ${d.member.name}` : t('member.title')),
+  id: 'member', title: (_c, d) => (d ? t('member.titleOf', { name: d.member.name }) : t('member.title')),
   needsIxp: true, period: true, refresh: true, load, render,
 });

@@ -60,7 +60,7 @@ function render(ctx: Ctx, d: Data, main: HTMLElement): void {
     chart.card,
     card(t('overview.figures'), [figureGrid([
       { label: t('fig.peak'), value: bps(s.peakBps), testid: 'fig-peak', note: t('fig.peak.note'), coverage: s.coverage, tone: 'in' },
-      { label: t('fig.p95'), value: mbps(s.p95.mbps), testid: 'fig-p95', note: t('fig.p95.note') + (coarse ? ` ${t('common.lowCoverage', { pct: pct(1 - s.coverage) })}` : ''), coverage: s.coverage, tone: 'in',
+      { label: t('fig.p95'), value: mbps(s.p95.mbps), testid: 'fig-p95', note: t('fig.p95.note') + (coarse ? ` ${t('common.coarse')}` : ''), coverage: s.coverage, tone: 'in',
         sub: `${t('common.in')} ${mbps(s.p95.inMbps)} \u00b7 ${t('common.out')} ${mbps(s.p95.outMbps)}` },
       { label: t('fig.volume'), value: bytes(s.bytes), testid: 'fig-volume', note: t('fig.volume.note'), coverage: s.coverage, tone: 'out' },
       { label: t('fig.localContent'), value: pct(s.localContentShare, 1), testid: 'fig-content', note: t('fig.localContent.note'), coverage: s.coverage, tone: 'out' },

@@ -222,7 +222,7 @@ export function chartCard(title: string, testid: string, size: 'normal' | 'small
 /** A coverage badge: amber below 90%, red below 60%. */
 export function coverageBadge(c: number | null | undefined): HTMLElement {
   const cls = c === null || c === undefined ? 'cov' : c < 0.6 ? 'cov cov-bad' : c < 0.9 ? 'cov cov-warn' : 'cov cov-ok';
-  return el('span', { class: cls, 'data-testid': 'coverage', title: c !== null && c !== undefined && c < 0.9 ? t('common.lowCoverage', { pct: pct(1 - c) }) : '' }, t('common.coverage', { pct: pct(c) }));
+  return el('span', { class: cls, 'data-testid': 'coverage', title: c !== null && c !== undefined && c < 0.9 ? t('common.lowCoverage', { pct: pct(1 - c) }) : '' }, t('common.coverage', { pct: pct(c) }), c !== null && c !== undefined && c < 0.9 ? ` \u00b7 ${t('common.estimate')}` : '');
 }
 
 /** A message panel (errors, log in, empty). */
@@ -262,6 +262,7 @@ export async function startPage<D>(spec: PageSpec<D>): Promise<void> {
   const ctx: Ctx = { session, ixps, ixp, period: readPeriod(params), params, now: null, tz: ixp?.timezone ?? 'UTC' };
 
   let data: D | null = null;
+  let loaded = false;
   let error: unknown = null;
   const st: StatusState = { updatedAt: Date.now(), nextAt: null };
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -284,7 +285,7 @@ export async function startPage<D>(spec: PageSpec<D>): Promise<void> {
       return;
     }
     if (error) { replace(body, errorView(error, ctx, () => void cycle())); return; }
-    if (data !== null) spec.render(ctx, data, body);
+    if (loaded) spec.render(ctx, data as D, body);
     else replace(body, el('p', { class: 'loading' }, t('common.loading')));
   };
 
@@ -296,7 +297,8 @@ export async function startPage<D>(spec: PageSpec<D>): Promise<void> {
         spec.needsIxp && !ctx.ixp ? Promise.resolve(null as D | null) : spec.load(ctx),
       ]);
       ctx.now = now;
-      data = d;
+      data = d as D;
+      loaded = true;
       error = null;
     } catch (e) {
       error = e;
