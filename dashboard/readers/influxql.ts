@@ -1,0 +1,157 @@
+// Reader over InfluxDB via InfluxQL on /query (central dashboard, many IXPs by the `ixp` tag). Uses only shapes that
+// InfluxDB 1.x, 2.x (v1 API) and 3.x all accept: one SELECT per request, GROUP BY time() and tags, fill(none),
+// mean/max/sum/count/last, ORDER BY time DESC LIMIT 1, one level of subquery. Never writes; never logs credentials.
+import type { InfluxConfig } from '../../collector/config/types.ts';
+import { resolveSecret } from '../../collector/config/secrets.ts';
+import type { WindowSample } from '../impact/index.ts';
+import {
+  portKey, type CollectorState, type MemberWindows, type PortRef, type PortRow, type PortState, type Reader, type SeriesQuery, type SumRow,
+} from './reader.ts';
+
+interface Series { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }
+
+/** An InfluxDB error answer or an unreachable server: the message names the server, never the credentials. */
+export class InfluxReadError extends Error {}
+
+/** Quotes a string literal for InfluxQL. */
+export function lit(v: string): string {
+  return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** Creates a reader for the InfluxDB of `cfg` (database, or bucket through the v1 compatibility API). */
+export function createInfluxReader(cfg: InfluxConfig, opts: { fetch?: typeof fetch; timeoutMs?: number } = {}): Reader {
+  const f = opts.fetch ?? fetch;
+  const base = cfg.url.replace(/\/+$/, '');
+  const db = cfg.database ?? cfg.bucket ?? 'ixmeter';
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  if (cfg.token !== undefined) headers.authorization = `Token ${resolveSecret(cfg.token, 'influxdb.token')}`;
+  else if (cfg.username) headers.authorization = `Basic ${Buffer.from(`${cfg.username}:${cfg.password === undefined ? '' : resolveSecret(cfg.password, 'influxdb.password')}`).toString('base64')}`;
+
+  async function query(q: string): Promise<Series[]> {
+    const body = new URLSearchParams({ q, db, epoch: 'ms' });
+    if (cfg.retentionPolicy) body.set('rp', cfg.retentionPolicy);
+    let res: Response;
+    try {
+      res = await f(`${base}/query`, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? cfg.timeout ?? 30_000) });
+    } catch (err) {
+      throw new InfluxReadError(`InfluxDB ${base}: ${(err as Error).message}`);
+    }
+    const text = await res.text();
+    let json: { results?: { error?: string; series?: Series[] }[]; error?: string };
+    try { json = JSON.parse(text); } catch { throw new InfluxReadError(`InfluxDB ${base}: HTTP ${res.status}, not JSON`); }
+    const err = json.error ?? json.results?.[0]?.error;
+    if (!res.ok || err) throw new InfluxReadError(`InfluxDB ${base}: HTTP ${res.status}: ${String(err ?? '').slice(0, 200)}`);
+    return json.results?.[0]?.series ?? [];
+  }
+
+  const ports = (ps: PortRef[]): string => `(${ps.map((p) => `("switch" = ${lit(p.switch)} AND "port" = ${lit(p.port)})`).join(' OR ')})`;
+  const range = (from: number, to: number): string => `time >= ${Math.trunc(from)}ms AND time < ${Math.trunc(to)}ms`;
+  const groupTime = (q: SeriesQuery): string => {
+    const stepMs = q.step * 1000;
+    return `time(${stepMs}ms, ${((q.from % stepMs) + stepMs) % stepMs}ms)`;
+  };
+  const col = (s: Series, name: string): number => s.columns.indexOf(name);
+  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+  return {
+    kind: 'influxdb',
+
+    async portStates(ixp, since) {
+      const series = await query(`SELECT "in_bps", "out_bps", "oper_up", "speed_mbps" FROM "ixp_port" WHERE "ixp" = ${lit(ixp)} AND time >= ${Math.trunc(since)}ms GROUP BY "switch", "port", "member_asn", "member", "category" ORDER BY time DESC LIMIT 1`);
+      const byKey = new Map<string, PortState>();
+      for (const s of series) {
+        const v = s.values[0]!;
+        const t = num(v[col(s, 'time')]);
+        const tags = s.tags ?? {};
+        const st: PortState = {
+          switch: tags.switch ?? '', port: tags.port ?? '', alias: '',
+          speedMbps: num(v[col(s, 'speed_mbps')]),
+          operUp: typeof v[col(s, 'oper_up')] === 'boolean' ? (v[col(s, 'oper_up')] as boolean) : null,
+          adminUp: null, lastSeen: t,
+          inBps: num(v[col(s, 'in_bps')]), outBps: num(v[col(s, 'out_bps')]),
+        };
+        const asn = Number(tags.member_asn);
+        if (tags.member_asn && Number.isSafeInteger(asn) && asn > 0) st.tagged = { asn, name: tags.member ?? '', category: tags.category ?? '' };
+        const k = portKey(st);
+        const prev = byKey.get(k);
+        if (!prev || (prev.lastSeen ?? 0) < (t ?? 0)) byKey.set(k, st);
+      }
+      return [...byKey.values()].sort((a, b) => a.switch.localeCompare(b.switch) || a.port.localeCompare(b.port, undefined, { numeric: true }));
+    },
+
+    async collectors(ixp, since) {
+      const series = await query(`SELECT "ok", "error" FROM "ixp_poll" WHERE "ixp" = ${lit(ixp)} AND time >= ${Math.trunc(since)}ms GROUP BY "switch" ORDER BY time DESC LIMIT 1`);
+      return series.map((s): CollectorState => {
+        const v = s.values[0]!;
+        const ok = v[col(s, 'ok')];
+        const e = v[col(s, 'error')];
+        return { switch: s.tags?.switch ?? '', lastPoll: num(v[col(s, 'time')]), ok: typeof ok === 'boolean' ? ok : null, error: typeof e === 'string' && e !== '' ? e : null };
+      }).sort((a, b) => a.switch.localeCompare(b.switch));
+    },
+
+    async simulated() { return false; },
+
+    async sumSeries(ixp, ps, q) {
+      const res = q.res === 0 ? 0 : 300;
+      if (ps.length === 0) return { rows: [], info: { res } };
+      const [m, fi, fo] = res === 0 ? ['ixp_port', 'in_bps', 'out_bps'] : ['ixp_port_5m', 'in_bps_avg', 'out_bps_avg'];
+      const series = await query(`SELECT sum("i") AS "i", sum("o") AS "o" FROM (SELECT mean("${fi}") AS "i", mean("${fo}") AS "o" FROM "${m}" WHERE "ixp" = ${lit(ixp)} AND ${ports(ps)} AND ${range(q.from, q.to)} GROUP BY ${groupTime(q)}, "switch", "port" fill(none)) WHERE ${range(q.from, q.to)} GROUP BY ${groupTime(q)} fill(none)`);
+      const rows: SumRow[] = [];
+      for (const s of series) for (const v of s.values) rows.push({ t: v[0] as number, inBps: num(v[col(s, 'i')]), outBps: num(v[col(s, 'o')]) });
+      return { rows, info: { res } };
+    },
+
+    async portSeries(ixp, p, q) {
+      const res = q.res === 0 ? 0 : 300;
+      const where = `"ixp" = ${lit(ixp)} AND "switch" = ${lit(p.switch)} AND "port" = ${lit(p.port)} AND ${range(q.from, q.to)}`;
+      const rows = new Map<number, PortRow>();
+      const row = (t: number): PortRow => {
+        let r = rows.get(t);
+        if (!r) { r = { t, inBps: null, outBps: null, inPps: null, outPps: null, inErrors: null, outErrors: null, inDiscards: null, outDiscards: null, utilIn: null, utilOut: null, operUp: null }; rows.set(t, r); }
+        return r;
+      };
+      const names = ['inBps', 'outBps', 'inPps', 'outPps', 'inErrors', 'outErrors', 'inDiscards', 'outDiscards', 'utilIn', 'utilOut'] as const;
+      if (res === 0) {
+        const s = await query(`SELECT mean("in_bps") AS "inBps", mean("out_bps") AS "outBps", mean("in_pps") AS "inPps", mean("out_pps") AS "outPps", mean("in_errors") AS "inErrors", mean("out_errors") AS "outErrors", mean("in_discards") AS "inDiscards", mean("out_discards") AS "outDiscards", max("util_in") AS "utilIn", max("util_out") AS "utilOut" FROM "ixp_port" WHERE ${where} GROUP BY ${groupTime(q)} fill(none)`);
+        for (const x of s) for (const v of x.values) { const r = row(v[0] as number); for (const n of names) r[n] = num(v[col(x, n)]); }
+        // oper_up is a boolean field: share of points up = count(up) / count(all), in two plain queries.
+        const all = await query(`SELECT count("oper_up") AS "n" FROM "ixp_port" WHERE ${where} GROUP BY ${groupTime(q)} fill(none)`);
+        const up = await query(`SELECT count("oper_up") AS "n" FROM "ixp_port" WHERE ${where} AND "oper_up" = true GROUP BY ${groupTime(q)} fill(none)`);
+        const upAt = new Map<number, number>();
+        for (const x of up) for (const v of x.values) upAt.set(v[0] as number, Number(v[1]));
+        for (const x of all) for (const v of x.values) { const n = Number(v[1]); if (n > 0) row(v[0] as number).operUp = (upAt.get(v[0] as number) ?? 0) / n; }
+      } else {
+        const s = await query(`SELECT mean("in_bps_avg") AS "inBps", mean("out_bps_avg") AS "outBps", mean("in_pps_avg") AS "inPps", mean("out_pps_avg") AS "outPps", mean("in_errors_avg") AS "inErrors", mean("out_errors_avg") AS "outErrors", mean("in_discards_avg") AS "inDiscards", mean("out_discards_avg") AS "outDiscards", max("util_in_max") AS "utilIn", max("util_out_max") AS "utilOut", mean("oper_up_share") AS "operUp" FROM "ixp_port_5m" WHERE ${where} GROUP BY ${groupTime(q)} fill(none)`);
+        for (const x of s) for (const v of x.values) { const r = row(v[0] as number); for (const n of names) r[n] = num(v[col(x, n)]); r.operUp = num(v[col(x, 'operUp')]); }
+      }
+      return { rows: [...rows.values()].sort((a, b) => a.t - b.t), info: { res } };
+    },
+
+    async memberWindows(ixp, members, from, to) {
+      const byAsn = new Map<number, WindowSample[]>();
+      const maxUtil = new Map<string, number>();
+      const groups = new Map<number, PortRef[]>();
+      for (const m of members) { let g = groups.get(m.asn); if (!g) { g = []; groups.set(m.asn, g); } g.push(m); }
+      const q: SeriesQuery = { from: 0, to: 0, step: 300, res: 300 };
+      for (const [asn, ps] of groups) {
+        const series = await query(`SELECT sum("i") AS "i", sum("o") AS "o", mean("c") AS "c" FROM (SELECT mean("in_bps_avg") AS "i", mean("out_bps_avg") AS "o", mean("coverage") AS "c" FROM "ixp_port_5m" WHERE "ixp" = ${lit(ixp)} AND ${ports(ps)} AND ${range(from, to)} GROUP BY ${groupTime(q)}, "switch", "port" fill(none)) WHERE ${range(from, to)} GROUP BY ${groupTime(q)} fill(none)`);
+        const out: WindowSample[] = [];
+        for (const s of series) for (const v of s.values) out.push({ t: v[0] as number, inBps: num(v[col(s, 'i')]), outBps: num(v[col(s, 'o')]), res: 300, coverage: num(v[col(s, 'c')]) ?? 1 });
+        if (out.length) byAsn.set(asn, out);
+      }
+      if (members.length) {
+        const series = await query(`SELECT max("util_in_max") AS "ui", max("util_out_max") AS "uo" FROM "ixp_port_5m" WHERE "ixp" = ${lit(ixp)} AND ${ports(members)} AND ${range(from, to)} GROUP BY "switch", "port"`);
+        for (const s of series) {
+          const v = s.values[0]!;
+          const ui = num(v[col(s, 'ui')]);
+          const uo = num(v[col(s, 'uo')]);
+          if (ui === null && uo === null) continue;
+          maxUtil.set(portKey({ switch: s.tags?.switch ?? '', port: s.tags?.port ?? '' }), Math.max(ui ?? 0, uo ?? 0));
+        }
+      }
+      return { byAsn, maxUtil };
+    },
+
+    async close() { /* stateless HTTP */ },
+  };
+}

@@ -1,0 +1,118 @@
+// The Reader interface: everything the dashboard's routes read, answered by the local SQLite store
+// (readers/sqlite.ts) or by InfluxDB over InfluxQL (readers/influxql.ts). Types only; no I/O here.
+// Readers return port-level or summed rows as stored; member attribution and impact maths live in the server.
+import type { WindowSample } from '../impact/index.ts';
+
+/** A switch port by name. */
+export interface PortRef {
+  switch: string;
+  port: string;
+}
+
+/** A port attributed to a member (membership is decided by the server from config, registry and ifAlias). */
+export interface PortMember extends PortRef {
+  asn: number;
+}
+
+/** The latest known state of one port. */
+export interface PortState extends PortRef {
+  /** ifAlias (untrusted). '' where the reader does not know it (InfluxDB carries no ifAlias). */
+  alias: string;
+  speedMbps: number | null;
+  operUp: boolean | null;
+  /** null where the reader does not know it (InfluxDB carries no admin status). */
+  adminUp: boolean | null;
+  /** Time of the latest rate of this port, epoch ms. */
+  lastSeen: number | null;
+  inBps: number | null;
+  outBps: number | null;
+  /** The member tags written with the data (InfluxDB), when present. */
+  tagged?: { asn: number; name: string; category: string };
+}
+
+/** The latest poll of one switch. */
+export interface CollectorState {
+  switch: string;
+  lastPoll: number | null;
+  ok: boolean | null;
+  error: string | null;
+}
+
+/**
+ * Which data a series reads: 0 = raw rates (per poll), otherwise the rollup resolution in seconds (300, 3600, 86400).
+ * A reader may fall back to a finer rollup when a coarser one is absent; it reports what it read.
+ */
+export type Resolution = 0 | 300 | 3600 | 86400;
+
+/** A series request: `[from, to)` in buckets of `step` seconds aligned to `from`, from data of resolution `res`. */
+export interface SeriesQuery {
+  from: number;
+  to: number;
+  step: number;
+  res: Resolution;
+}
+
+/** One bucket of a summed series (sparse: buckets without data are absent). */
+export interface SumRow {
+  /** Bucket start, epoch ms. */
+  t: number;
+  inBps: number | null;
+  outBps: number | null;
+}
+
+/** One bucket of one port's detail series. Averages over the bucket; operUp = share of time up. */
+export interface PortRow {
+  t: number;
+  inBps: number | null;
+  outBps: number | null;
+  inPps: number | null;
+  outPps: number | null;
+  inErrors: number | null;
+  outErrors: number | null;
+  inDiscards: number | null;
+  outDiscards: number | null;
+  utilIn: number | null;
+  utilOut: number | null;
+  operUp: number | null;
+}
+
+/** What a series was actually read from. */
+export interface ReadInfo {
+  res: number;
+}
+
+/** The dashboard's view of a store. One reader serves one or many IXPs (InfluxDB: by the `ixp` tag). */
+export interface Reader {
+  readonly kind: 'sqlite' | 'influxdb';
+  /** Every port the IXP's switches have (latest state). `since`: only ports seen since then (InfluxDB needs a bound). */
+  portStates(ixp: string, since: number): Promise<PortState[]>;
+  /** The latest poll of each switch. */
+  collectors(ixp: string, since: number): Promise<CollectorState[]>;
+  /** True when the stored data is simulated (the demo). */
+  simulated(ixp: string): Promise<boolean>;
+  /**
+   * Σ over `ports` per bucket: each port's average over the bucket, summed over ports present (never zeros for missing).
+   * Buckets are `from + k × step`.
+   */
+  sumSeries(ixp: string, ports: PortRef[], q: SeriesQuery): Promise<{ rows: SumRow[]; info: ReadInfo }>;
+  /** One port's detail series, averaged per bucket. */
+  portSeries(ixp: string, port: PortRef, q: SeriesQuery): Promise<{ rows: PortRow[]; info: ReadInfo }>;
+  /**
+   * Window samples (5-minute rollups, or coarser imported history where no 5-minute rows exist) of each member's ports
+   * summed per window, for [from, to). Map asn → samples sorted by t. Also the max utilisation per port.
+   */
+  memberWindows(ixp: string, members: PortMember[], from: number, to: number): Promise<MemberWindows>;
+  close(): Promise<void>;
+}
+
+/** See {@link Reader.memberWindows}. */
+export interface MemberWindows {
+  byAsn: Map<number, WindowSample[]>;
+  /** Highest util (max of in/out, 0..1) per port key `switch\u0000port` over the period; absent when unknown. */
+  maxUtil: Map<string, number>;
+}
+
+/** The map key of a port. */
+export function portKey(p: PortRef): string {
+  return `${p.switch}\u0000${p.port}`;
+}

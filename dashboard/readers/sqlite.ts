@@ -1,0 +1,173 @@
+// Reader over the local SQLite store (the embedded default): raw rates for short periods, rollups for long ones.
+// Read-only: never writes to the store (the collector owns it). Holds one IXP: every `ixp` argument is that one.
+import type Database from 'better-sqlite3';
+import type { WindowSample } from '../impact/index.ts';
+import {
+  portKey, type CollectorState, type MemberWindows, type PortMember, type PortRef, type PortRow, type PortState,
+  type Reader, type SeriesQuery, type SumRow,
+} from './reader.ts';
+
+type DB = Database.Database;
+
+interface PortIdRow { id: number; switch: string; name: string; alias: string; speed_mbps: number | null; oper_status: number | null; admin_status: number | null; last_seen: number }
+
+/** Creates a reader over an open better-sqlite3 handle of the store (the caller owns and closes the handle). */
+export function createSqliteReader(db: DB): Reader {
+  const stmt = new Map<string, Database.Statement>();
+  const prep = (sql: string): Database.Statement => {
+    let s = stmt.get(sql);
+    if (!s) { s = db.prepare(sql); stmt.set(sql, s); }
+    return s;
+  };
+
+  /** Port ids of each (switch, name); a name can have several ids when its ifIndex changed. */
+  function idsOf(ports: PortRef[]): number[] {
+    const want = new Set(ports.map(portKey));
+    const out: number[] = [];
+    for (const r of prep('SELECT id, switch, name FROM ports').all() as PortIdRow[]) {
+      if (want.has(portKey({ switch: r.switch, port: r.name }))) out.push(r.id);
+    }
+    return out;
+  }
+
+  /** The finest existing resolution ≥ the wanted one... or finer: 86400 → 3600 → 300 when coarser rows are absent. */
+  function pickRes(res: number, from: number, to: number): number {
+    if (res === 0) return 0;
+    const order = [86400, 3600, 300].filter((r) => r <= res);
+    for (const r of order) {
+      if (prep('SELECT 1 FROM rollups WHERE res = ? AND t >= ? AND t < ? LIMIT 1').get(r, from, to)) return r;
+    }
+    return 300;
+  }
+
+  return {
+    kind: 'sqlite',
+
+    async portStates(_ixp, since) {
+      const rows = prep('SELECT id, switch, name, alias, speed_mbps, oper_status, admin_status, last_seen FROM ports WHERE last_seen >= ? ORDER BY last_seen').all(since) as PortIdRow[];
+      const latest = prep('SELECT t, in_bps, out_bps, oper_up, speed_mbps FROM rates WHERE port_id = ? ORDER BY t DESC LIMIT 1');
+      const byKey = new Map<string, PortState>();
+      for (const r of rows) {
+        const l = latest.get(r.id) as { t: number; in_bps: number | null; out_bps: number | null; oper_up: number; speed_mbps: number | null } | undefined;
+        const prev = byKey.get(portKey({ switch: r.switch, port: r.name }));
+        if (prev && (prev.lastSeen ?? 0) > (l?.t ?? 0)) continue;
+        byKey.set(portKey({ switch: r.switch, port: r.name }), {
+          switch: r.switch,
+          port: r.name,
+          alias: r.alias,
+          speedMbps: l?.speed_mbps ?? r.speed_mbps,
+          operUp: l ? l.oper_up === 1 : r.oper_status === null ? null : r.oper_status === 1,
+          adminUp: r.admin_status === null ? null : r.admin_status === 1,
+          lastSeen: l?.t ?? null,
+          inBps: l?.in_bps ?? null,
+          outBps: l?.out_bps ?? null,
+        });
+      }
+      return [...byKey.values()].sort((a, b) => a.switch.localeCompare(b.switch) || a.port.localeCompare(b.port, undefined, { numeric: true }));
+    },
+
+    async collectors(_ixp, since) {
+      const rows = prep(`SELECT p.switch, p.t, p.ok, p.error FROM polls p
+        JOIN (SELECT switch, max(t) AS mt FROM polls WHERE t >= ? GROUP BY switch) x ON x.switch = p.switch AND x.mt = p.t
+        ORDER BY p.switch`).all(since) as { switch: string; t: number; ok: number; error: string | null }[];
+      return rows.map((r): CollectorState => ({ switch: r.switch, lastPoll: r.t, ok: r.ok === 1, error: r.error }));
+    },
+
+    async simulated() {
+      const r = prep("SELECT value FROM meta WHERE key = 'simulated'").get() as { value: string } | undefined;
+      return r?.value === '1';
+    },
+
+    async sumSeries(_ixp, ports, q) {
+      const ids = idsOf(ports);
+      const res = pickRes(q.res, q.from, q.to);
+      if (ids.length === 0) return { rows: [], info: { res } };
+      const stepMs = q.step * 1000;
+      const list = ids.join(',');
+      const sql = res === 0
+        ? `SELECT b, SUM(i) AS i, SUM(o) AS o FROM (
+             SELECT CAST((t - ?) / ? AS INTEGER) AS b, port_id, AVG(in_bps) AS i, AVG(out_bps) AS o FROM rates
+             WHERE port_id IN (${list}) AND t >= ? AND t < ? AND gap IS NULL GROUP BY b, port_id) GROUP BY b ORDER BY b`
+        : `SELECT b, SUM(i) AS i, SUM(o) AS o FROM (
+             SELECT CAST((t - ?) / ? AS INTEGER) AS b, port_id, AVG(in_bps_avg) AS i, AVG(out_bps_avg) AS o FROM rollups
+             WHERE res = ${res} AND t >= ? AND t < ? AND port_id IN (${list}) GROUP BY b, port_id) GROUP BY b ORDER BY b`;
+      const rows = (db.prepare(sql).all(q.from, stepMs, q.from, q.to) as { b: number; i: number | null; o: number | null }[])
+        .map((r): SumRow => ({ t: q.from + r.b * stepMs, inBps: r.i, outBps: r.o }));
+      return { rows, info: { res } };
+    },
+
+    async portSeries(_ixp, port, q) {
+      const ids = idsOf([port]);
+      const res = pickRes(q.res, q.from, q.to);
+      if (ids.length === 0) return { rows: [], info: { res } };
+      const stepMs = q.step * 1000;
+      const list = ids.join(',');
+      const sql = res === 0
+        ? `SELECT CAST((t - ?) / ? AS INTEGER) AS b, AVG(in_bps) AS inBps, AVG(out_bps) AS outBps, AVG(in_pps) AS inPps, AVG(out_pps) AS outPps,
+             AVG(in_errors) AS inErrors, AVG(out_errors) AS outErrors, AVG(in_discards) AS inDiscards, AVG(out_discards) AS outDiscards,
+             MAX(util_in) AS utilIn, MAX(util_out) AS utilOut, AVG(oper_up) AS operUp
+           FROM rates WHERE port_id IN (${list}) AND t >= ? AND t < ? GROUP BY b ORDER BY b`
+        : `SELECT CAST((t - ?) / ? AS INTEGER) AS b, AVG(in_bps_avg) AS inBps, AVG(out_bps_avg) AS outBps, AVG(in_pps_avg) AS inPps, AVG(out_pps_avg) AS outPps,
+             AVG(in_errors_avg) AS inErrors, AVG(out_errors_avg) AS outErrors, AVG(in_discards_avg) AS inDiscards, AVG(out_discards_avg) AS outDiscards,
+             MAX(util_in_max) AS utilIn, MAX(util_out_max) AS utilOut, AVG(oper_up_share) AS operUp
+           FROM rollups WHERE res = ${res} AND port_id IN (${list}) AND t >= ? AND t < ? GROUP BY b ORDER BY b`;
+      const rows = (db.prepare(sql).all(q.from, stepMs, q.from, q.to) as (Omit<PortRow, 't'> & { b: number })[])
+        .map(({ b, ...r }): PortRow => ({ t: q.from + b * stepMs, ...r }));
+      return { rows, info: { res } };
+    },
+
+    async memberWindows(_ixp, members, from, to) {
+      const idRows = prep('SELECT id, switch, name FROM ports').all() as PortIdRow[];
+      const asnOf = new Map(members.map((m) => [portKey(m), m.asn]));
+      const pairs: [number, number][] = [];
+      const keyOfId = new Map<number, string>();
+      for (const r of idRows) {
+        const k = portKey({ switch: r.switch, port: r.name });
+        const asn = asnOf.get(k);
+        if (asn !== undefined) { pairs.push([r.id, asn]); keyOfId.set(r.id, k); }
+      }
+      const byAsn = new Map<number, WindowSample[]>();
+      const maxUtil = new Map<string, number>();
+      if (pairs.length === 0) return { byAsn, maxUtil };
+      // 5-minute rows of any source, plus imported history coarser than 5 minutes (MRTG) where no 5-minute row exists.
+      const rows = db.prepare(`WITH pm(port_id, asn) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))
+        SELECT pm.asn AS asn, r.t AS t, r.res AS res, SUM(r.in_bps_avg) AS i, SUM(r.out_bps_avg) AS o, AVG(r.coverage) AS c
+        FROM rollups r JOIN pm ON pm.port_id = r.port_id
+        WHERE ((r.res = 300) OR (r.res > 300 AND r.source = 'mrtg')) AND r.t >= ? AND r.t < ?
+        GROUP BY pm.asn, r.res, r.t ORDER BY pm.asn, r.t`).all(JSON.stringify(pairs), from, to) as { asn: number; t: number; res: number; i: number | null; o: number | null; c: number }[];
+      for (const r of rows) {
+        let a = byAsn.get(r.asn);
+        if (!a) { a = []; byAsn.set(r.asn, a); }
+        a.push({ t: r.t, inBps: r.i, outBps: r.o, res: r.res, coverage: r.c });
+      }
+      for (const [asn, a] of byAsn) byAsn.set(asn, dropOverlaps(a));
+      const util = db.prepare(`SELECT port_id, MAX(MAX(COALESCE(util_in_max, 0), COALESCE(util_out_max, 0))) AS u,
+          COUNT(util_in_max) + COUNT(util_out_max) AS n
+        FROM rollups WHERE res = 300 AND t >= ? AND t < ? AND port_id IN (${[...keyOfId.keys()].join(',')}) GROUP BY port_id`)
+        .all(from, to) as { port_id: number; u: number; n: number }[];
+      for (const u of util) {
+        if (u.n === 0) continue;
+        const k = keyOfId.get(u.port_id)!;
+        maxUtil.set(k, Math.max(maxUtil.get(k) ?? 0, u.u));
+      }
+      return { byAsn, maxUtil };
+    },
+
+    async close() { /* the handle belongs to the caller */ },
+  };
+}
+
+/** Drops coarse (imported) windows that overlap a 5-minute window of the same series: 5-minute data wins. */
+export function dropOverlaps(samples: WindowSample[]): WindowSample[] {
+  const fine = samples.filter((s) => s.res === 300).map((s) => s.t);
+  if (fine.length === samples.length) return samples;
+  fine.sort((a, b) => a - b);
+  const overlaps = (s: WindowSample): boolean => {
+    // any fine t in [s.t, s.t + res)
+    let lo = 0;
+    let hi = fine.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (fine[mid]! < s.t) lo = mid + 1; else hi = mid; }
+    return lo < fine.length && fine[lo]! < s.t + s.res * 1000;
+  };
+  return samples.filter((s) => s.res === 300 || !overlaps(s)).sort((a, b) => a.t - b.t);
+}

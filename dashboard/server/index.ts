@@ -1,0 +1,105 @@
+// The dashboard component: createDashboard(config, deps) → {start(), stop(), url}. start() opens the reader
+// (the local SQLite store read-only, or InfluxDB over InfluxQL), builds the app and listens; stop() closes all.
+// Creating it only stores its arguments.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import Database from 'better-sqlite3';
+import type { Config, IxpConfig } from '../../collector/config/types.ts';
+import { loadConfig } from '../../collector/config/load.ts';
+import { getLogger, type Logger } from '../../collector/log.ts';
+import type { Reader } from '../readers/reader.ts';
+import { createSqliteReader } from '../readers/sqlite.ts';
+import { createInfluxReader } from '../readers/influxql.ts';
+import { createApp } from './app.ts';
+import { createService, type IxpContext } from './service.ts';
+import { createUserStore, type UserStore } from './users.ts';
+
+/** The IXP used when the config has no `ixp` section. */
+export const DEFAULT_IXP: IxpConfig = { id: 'ixp', name: 'IXP', timezone: 'UTC', currency: 'USD', transitPricePerMbps: 0, public: false };
+
+/** The IXPs one config serves: its own, then those of dashboard.ixpConfigs (central dashboard). */
+export function ixpContexts(cfg: Config, loader: (file: string) => Config = (f) => loadConfig(f)): IxpContext[] {
+  const one = (c: Config): IxpContext => ({
+    ixp: { ...DEFAULT_IXP, ...(c.ixp ?? {}) },
+    members: c.members ?? [],
+    publicMembers: cfg.dashboard.publicMembers ?? false,
+    ifAlias: c.memberSources?.ifAlias ?? true,
+    pollInterval: c.polling?.interval ?? 60,
+  });
+  const out = [one(cfg)];
+  for (const f of cfg.dashboard.ixpConfigs ?? []) {
+    const c = one(loader(f));
+    if (!out.some((x) => x.ixp.id === c.ixp.id)) out.push(c);
+  }
+  return out;
+}
+
+export interface DashboardDeps {
+  log?: Logger;
+  now?: () => number;
+  /** Use this reader instead of opening one (tests, or the demo sharing its store handle). */
+  reader?: Reader;
+  users?: UserStore;
+  /** Overrides dashboard.listen (host:port). */
+  listen?: string;
+  webDir?: string;
+  /** Precompute the last 13 months' figures after start (default true). */
+  warm?: boolean;
+}
+
+/** The dashboard server component. */
+export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
+  const log = deps.log ?? getLogger('dashboard:api');
+  let server: Server | undefined;
+  let reader: Reader | undefined;
+  let db: Database.Database | undefined;
+  let url = '';
+  return {
+    get url(): string { return url; },
+    async start(): Promise<string> {
+      if (deps.reader) reader = deps.reader;
+      else if (cfg.dashboard.reader === 'influxdb') {
+        if (!cfg.influxdb) throw new Error('dashboard.reader is influxdb but the config has no influxdb section');
+        reader = createInfluxReader(cfg.influxdb);
+      } else {
+        try {
+          db = new Database(cfg.store.path, { readonly: true, fileMustExist: true });
+          db.pragma('busy_timeout = 5000');
+        } catch (err) {
+          throw new Error(`store ${cfg.store.path}: cannot open read-only (${(err as Error).message}); start the collector first`);
+        }
+        reader = createSqliteReader(db);
+      }
+      const service = createService({ reader, ixps: ixpContexts(cfg), now: deps.now });
+      const version = String((createRequire(import.meta.url)('../../package.json') as { version: string }).version);
+      const app = createApp({
+        service, users: deps.users ?? createUserStore(cfg.dashboard.usersFile), readerKind: reader.kind,
+        trustProxy: cfg.dashboard.trustProxy, webDir: deps.webDir, version, log, now: deps.now,
+        publicTtl: cfg.dashboard.publicCacheSeconds,
+      });
+      const listen = deps.listen ?? cfg.dashboard.listen ?? '0.0.0.0:3000';
+      const i = listen.lastIndexOf(':');
+      const host = i > 0 ? listen.slice(0, i).replace(/^\[|\]$/g, '') : '0.0.0.0';
+      const port = Number(process.env.PORT ?? listen.slice(i + 1));
+      await new Promise<void>((resolve, reject) => {
+        const s = app.listen(port, host, () => resolve());
+        s.once('error', reject);
+        server = s;
+      });
+      const addr = server!.address() as AddressInfo;
+      const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+      url = `http://${shown}:${addr.port}/`;
+      if (deps.warm !== false) service.warm().catch((err) => log.warn({ err: (err as Error).message }, 'warm-up of monthly figures failed'));
+      return url;
+    },
+    async stop(): Promise<void> {
+      const s = server;
+      server = undefined;
+      if (s) await new Promise<void>((resolve) => { s.close(() => resolve()); s.closeAllConnections?.(); });
+      await reader?.close();
+      db?.close();
+      db = undefined;
+    },
+  };
+}

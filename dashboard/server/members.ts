@@ -1,0 +1,76 @@
+// Which member each switch port belongs to, for the dashboard: the config's members first, then the member tags a
+// reader carries (InfluxDB), then the port's ifAlias ("AS65001 Name"). Pure; names stay plain untrusted text.
+// (A small local stand-in for collector/members' registry: swap in resolveMembers once it is wired.)
+import type { MemberCategory, MemberConfig } from '../../collector/config/types.ts';
+import { defaultBuysTransit } from '../impact/index.ts';
+import { portKey, type PortMember, type PortState } from '../readers/reader.ts';
+
+/** A member as the dashboard uses it. */
+export interface DashMember {
+  asn: number;
+  name: string;
+  category: MemberCategory | string;
+  buysTransit: boolean;
+  /** Per-member price, or undefined for the IXP's. */
+  transitPricePerMbps?: number;
+  portFeePerMonth: number;
+  ports: { switch: string; port: string }[];
+}
+
+const ALIAS = /\bASN?\s?(\d{1,10})\b/i;
+
+/** Parses "AS65001 Name", "Peering: AS65001 Name", "Name (AS65001)". Returns undefined without a valid ASN. */
+export function parseAlias(alias: string): { asn: number; name?: string } | undefined {
+  const text = alias.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().replace(/^(peering|peer|member|customer|cust)\s*[:\-|]\s*/i, '');
+  const m = ALIAS.exec(text);
+  if (!m) return undefined;
+  const asn = Number(m[1]);
+  if (!Number.isSafeInteger(asn) || asn < 1 || asn > 4294967295 || asn === 23456) return undefined;
+  const name = (text.slice(0, m.index) + ' ' + text.slice(m.index + m[0].length)).replace(/[()[\]{}]/g, ' ')
+    .replace(/\s+/g, ' ').replace(/^[\s\-:|,;]+|[\s\-:|,;]+$/g, '').trim().slice(0, 120);
+  return name ? { asn, name } : { asn };
+}
+
+/**
+ * The IXP's members: config members (with their declared ports), plus members found on ports no config member
+ * claims (reader tags first, then ifAlias). A port belongs to at most one member.
+ */
+export function resolveDashMembers(config: MemberConfig[], ports: PortState[], useAlias = true): DashMember[] {
+  const byAsn = new Map<number, DashMember>();
+  const claimed = new Set<string>();
+  for (const m of config) {
+    const d: DashMember = {
+      asn: m.asn, name: m.name, category: m.category ?? 'isp',
+      buysTransit: defaultBuysTransit(m.category ?? 'isp', m.buysTransit),
+      transitPricePerMbps: m.transitPricePerMbps, portFeePerMonth: m.portFeePerMonth ?? 0,
+      ports: [],
+    };
+    for (const p of m.ports ?? []) {
+      const k = portKey(p);
+      if (claimed.has(k)) continue;
+      claimed.add(k);
+      d.ports.push({ switch: p.switch, port: p.port });
+    }
+    byAsn.set(m.asn, d);
+  }
+  for (const p of ports) {
+    const k = portKey(p);
+    if (claimed.has(k)) continue;
+    const found = p.tagged ?? (useAlias ? parseAlias(p.alias) : undefined);
+    if (!found) continue;
+    claimed.add(k);
+    let d = byAsn.get(found.asn);
+    if (!d) {
+      const category = (p.tagged?.category || 'isp');
+      d = { asn: found.asn, name: found.name || `AS${found.asn}`, category, buysTransit: defaultBuysTransit(category), portFeePerMonth: 0, ports: [] };
+      byAsn.set(found.asn, d);
+    }
+    d.ports.push({ switch: p.switch, port: p.port });
+  }
+  return [...byAsn.values()].sort((a, b) => a.asn - b.asn);
+}
+
+/** Flattens members to port → asn rows for the readers. */
+export function portMembers(members: DashMember[]): PortMember[] {
+  return members.flatMap((m) => m.ports.map((p) => ({ switch: p.switch, port: p.port, asn: m.asn })));
+}

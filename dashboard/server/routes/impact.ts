@@ -1,0 +1,30 @@
+// GET /api/impact?month=YYYY-MM: every IXP the asker may see in full side by side (reporter, admin; operator: its own).
+import { Router, type Request } from 'express';
+import type { ImpactResponse } from '../../api.ts';
+import { refusal, type Principal } from '../auth.ts';
+import { monthOf, monthRange, PeriodError } from '../period.ts';
+import type { Service } from '../service.ts';
+
+export interface ImpactRouteDeps {
+  service: Service;
+  principal(req: Request): Principal;
+  now: () => number;
+}
+
+/** The impact route. */
+export function impactRoutes(d: ImpactRouteDeps): Router {
+  const r = Router();
+  r.get('/api/impact', async (req, res) => {
+    const p = d.principal(req);
+    const ids = d.service.ixpIds().filter((id) => p.role === 'admin' || p.role === 'reporter' || (p.role === 'operator' && p.ixp === id));
+    if (ids.length === 0) { const x = refusal(p); res.status(x.status).json({ error: x.error }); return; }
+    const m = req.query.month;
+    if (m !== undefined && typeof m !== 'string') throw new PeriodError('month: give it once, as YYYY-MM');
+    const month = m ?? monthOf(d.now(), d.service.ctx(ids[0]!)!.ixp.timezone);
+    monthRange(month, 'UTC'); // validates YYYY-MM
+    const out: ImpactResponse = { month, ixps: [] };
+    for (const id of ids) out.ixps.push(await d.service.impactRow(id, month));
+    res.json(out);
+  });
+  return r;
+}

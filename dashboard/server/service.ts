@@ -1,0 +1,357 @@
+// The dashboard's answers: reads through a Reader, attributes ports to members, applies the impact maths and
+// builds the api.ts response objects. No HTTP and no authorisation here (routes do that); the clock is injected.
+import type {
+  DataSource, ImpactRow, IxpInfo, MemberDetailResponse, MemberRow, MethodKey, MonthFigures, NowResponse, P95, Period,
+  PortDetailResponse, PortInfo, SummaryResponse, TrafficResponse, TrafficSeries,
+} from '../api.ts';
+import type { IxpConfig, MemberConfig } from '../../collector/config/types.ts';
+import {
+  ixpImpact, memberImpact, monthsInPeriod, sumPerWindow, type IxpImpact, type MemberImpact, type WindowSample,
+} from '../impact/index.ts';
+import { portKey, type PortRef, type PortState, type Reader, type Resolution, type SumRow } from '../readers/reader.ts';
+import { portMembers, resolveDashMembers, type DashMember } from './members.ts';
+import { chooseStep, monthOf, monthRange, splitByMonth } from './period.ts';
+import { TtlCache } from './cache.ts';
+
+/** One IXP the dashboard serves: its config section and its members from config. */
+export interface IxpContext {
+  ixp: IxpConfig;
+  members: MemberConfig[];
+  /** Member rows visible to the public when the IXP is public (dashboard.publicMembers). */
+  publicMembers: boolean;
+  /** Whether ifAlias parsing attributes ports no configured member claims (memberSources.ifAlias). */
+  ifAlias: boolean;
+  /** Poll interval in seconds (banner staleness). */
+  pollInterval: number;
+}
+
+export interface ServiceDeps {
+  reader: Reader;
+  ixps: IxpContext[];
+  now?: () => number;
+}
+
+const DAY = 86_400_000;
+const LOOKBACK = 400 * DAY;
+
+/** One month chunk's figures, cached. */
+interface Chunk {
+  from: number;
+  to: number;
+  whole: boolean;
+  members: Map<number, MemberImpact>;
+  ixp: IxpImpact;
+  maxUtil: Map<string, number>;
+  expected: number;
+}
+
+export type Service = ReturnType<typeof createService>;
+
+/** Creates the service (no I/O until a method is called). */
+export function createService(deps: ServiceDeps) {
+  const now = deps.now ?? Date.now;
+  const reader = deps.reader;
+  const byId = new Map(deps.ixps.map((c) => [c.ixp.id, c]));
+  const memberCache = new TtlCache<{ members: DashMember[]; ports: PortState[] }>(500);
+  const chunkCache = new TtlCache<Chunk>(2000);
+
+  function ctx(id: string): IxpContext | undefined { return byId.get(id); }
+
+  async function directory(id: string): Promise<{ members: DashMember[]; ports: PortState[] }> {
+    const c = byId.get(id)!;
+    return memberCache.get(id, 30_000, async () => {
+      const ports = await reader.portStates(id, now() - LOOKBACK);
+      return { members: resolveDashMembers(c.members, ports, c.ifAlias), ports };
+    });
+  }
+
+  function priceOf(c: IxpContext, m: DashMember): number {
+    return m.transitPricePerMbps ?? c.ixp.transitPricePerMbps;
+  }
+
+  /** Figures of one calendar-month chunk [from, to) (cached: 1 h when finished, 60 s while it is running). */
+  async function chunk(id: string, from: number, to: number, whole: boolean): Promise<Chunk> {
+    const t = now();
+    const ttl = to <= t - 600_000 ? 3_600_000 : 60_000;
+    return chunkCache.get(`${id}|${from}|${to}`, ttl, async () => {
+      const c = byId.get(id)!;
+      const { members } = await directory(id);
+      const w = await reader.memberWindows(id, portMembers(members), from, to);
+      const expected = Math.max(0, Math.min(to, now()) - from) / 1000;
+      const months = monthsInPeriod(from, to, whole ? 1 : undefined);
+      const figs = new Map<number, MemberImpact>();
+      const list: { category: string; impact: MemberImpact }[] = [];
+      for (const m of members) {
+        const samples = w.byAsn.get(m.asn) ?? [];
+        const fig = memberImpact({ category: String(m.category), buysTransit: m.buysTransit, transitPricePerMbps: priceOf(c, m), portFeePerMonth: m.portFeePerMonth, samples }, expected, months);
+        figs.set(m.asn, fig);
+        list.push({ category: String(m.category), impact: fig });
+      }
+      const aggregate = sumPerWindow([...w.byAsn.values()]);
+      return { from, to, whole, members: figs, ixp: ixpImpact(list, aggregate, c.ixp.transitPricePerMbps, expected), maxUtil: w.maxUtil, expected };
+    });
+  }
+
+  /** Every month chunk of a period. */
+  async function chunks(id: string, p: { from: number; to: number }): Promise<Chunk[]> {
+    const c = byId.get(id)!;
+    const out: Chunk[] = [];
+    for (const s of splitByMonth(p.from, p.to, c.ixp.timezone)) out.push(await chunk(id, s.from, s.to, s.whole));
+    return out;
+  }
+
+  function combineP95(ps: { p95: { inMbps: number | null; outMbps: number | null; mbps: number | null; samples: number } }[]): P95 {
+    const mx = (k: 'inMbps' | 'outMbps' | 'mbps') => ps.reduce<number | null>((a, p) => (p.p95[k] === null ? a : a === null ? p.p95[k] : Math.max(a, p.p95[k]!)), null);
+    return { inMbps: mx('inMbps'), outMbps: mx('outMbps'), mbps: mx('mbps'), samples: ps.reduce((a, p) => a + p.p95.samples, 0) };
+  }
+
+  function weighted(cs: Chunk[], f: (c: Chunk) => number): number {
+    const e = cs.reduce((a, c) => a + c.expected, 0);
+    return e > 0 ? cs.reduce((a, c) => a + f(c) * c.expected, 0) / e : 0;
+  }
+
+  function methodology(resolution: number, coverage: number): MethodKey[] {
+    const keys: MethodKey[] = ['bytes-received-by-switch', 'p95-5min-billable', 'transit-saved-p95', 'net-of-port-fees', 'buys-transit-only', 'local-content-share-sent', 'peak-times-price'];
+    if (resolution > 300) keys.push('p95-coarse-resolution');
+    if (coverage < 0.999) keys.push('coverage-missing-samples');
+    return keys;
+  }
+
+  function memberRow(c: IxpContext, m: DashMember, cs: Chunk[], ports: PortState[], period: { from: number; to: number }): MemberRow {
+    const figs = cs.map((ch) => ch.members.get(m.asn)).filter((f): f is MemberImpact => !!f);
+    const mine = ports.filter((p) => m.ports.some((q) => q.switch === p.switch && q.port === p.port));
+    const bytesIn = figs.reduce((a, f) => a + f.bytesIn, 0);
+    const bytesOut = figs.reduce((a, f) => a + f.bytesOut, 0);
+    const secs = Math.max(1, (Math.min(period.to, now()) - period.from) / 1000);
+    const cov = weighted(cs, (ch) => ch.members.get(m.asn)?.coverage ?? 0);
+    let maxUtil: number | null = null;
+    let over = 0;
+    for (const p of m.ports) {
+      let u: number | null = null;
+      for (const ch of cs) { const v = ch.maxUtil.get(portKey(p)); if (v !== undefined) u = Math.max(u ?? 0, v); }
+      if (u !== null) { maxUtil = Math.max(maxUtil ?? 0, u); if (u > 0.8) over++; }
+    }
+    const covSecs = secs * cov;
+    return {
+      asn: m.asn, name: m.name, category: String(m.category), buysTransit: m.buysTransit,
+      ports: m.ports.length, portsUp: mine.filter((p) => p.operUp).length,
+      capacityMbps: mine.reduce((a, p) => a + (p.speedMbps ?? 0), 0),
+      bytes: bytesIn,
+      avgInBps: covSecs > 0 && figs.length ? (bytesIn * 8) / covSecs : null,
+      avgOutBps: covSecs > 0 && figs.length ? (bytesOut * 8) / covSecs : null,
+      peakBps: figs.reduce<number | null>((a, f) => (f.peakBps === null ? a : Math.max(a ?? 0, f.peakBps)), null),
+      p95: combineP95(figs),
+      maxUtil, portsOver80: over,
+      transitPricePerMbps: priceOf(c, m),
+      portFee: figs.reduce((a, f) => a + f.portFee, 0),
+      transitSaved: figs.reduce((a, f) => a + f.transitSaved, 0),
+      netSaved: figs.reduce((a, f) => a + f.netSaved, 0),
+      coverage: cov,
+    };
+  }
+
+  function densify(rows: SumRow[], period: { from: number; to: number }, step: number): TrafficSeries {
+    const n = Math.ceil((period.to - period.from) / (step * 1000));
+    const t: number[] = [];
+    const inBps: (number | null)[] = new Array(n).fill(null);
+    const outBps: (number | null)[] = new Array(n).fill(null);
+    for (let i = 0; i < n; i++) t.push(period.from + i * step * 1000);
+    for (const r of rows) {
+      const i = Math.round((r.t - period.from) / (step * 1000));
+      if (i >= 0 && i < n) { inBps[i] = r.inBps; outBps[i] = r.outBps; }
+    }
+    return { t, inBps, outBps };
+  }
+
+  /** Align the resolution to the period's start: daily rollups are UTC days, hourly ones UTC hours. */
+  function alignRes(res: Resolution, from: number): Resolution {
+    if (res === 86400 && from % DAY !== 0) res = 3600;
+    if (res === 3600 && from % 3_600_000 !== 0) res = 300;
+    return res;
+  }
+
+  function source(res: number): DataSource {
+    return { kind: res === 0 ? 'raw' : 'rollup', resolution: res };
+  }
+
+  return {
+    ctx,
+    ixpIds(): string[] { return [...byId.keys()]; },
+
+    /** Static IXP info (access is filled in by the route). */
+    info(id: string): Omit<IxpInfo, 'access'> {
+      const i = byId.get(id)!.ixp;
+      return { id: i.id, name: i.name, country: i.country, timezone: i.timezone, currency: i.currency, transitPricePerMbps: i.transitPricePerMbps, launched: i.launched, public: i.public };
+    },
+
+    /** The coarsest resolution the period's figures were computed from (300 unless coarser history). */
+    async resolution(id: string, period: Period): Promise<number> {
+      return (await chunks(id, period)).reduce((a, ch) => Math.max(a, ch.ixp.resolution), 300);
+    },
+
+    async members(id: string): Promise<DashMember[]> { return (await directory(id)).members; },
+
+    async now(id: string): Promise<NowResponse> {
+      const c = byId.get(id)!;
+      const t = now();
+      const { members, ports } = await directory(id);
+      const mine = new Set(portMembers(members).map(portKey));
+      const mp = ports.filter((p) => mine.has(portKey(p)));
+      let latest: number | null = null;
+      for (const p of mp) if (p.lastSeen !== null && (latest === null || p.lastSeen > latest)) latest = p.lastSeen;
+      // Traffic now: the latest rate of each member port seen within 3 poll intervals of the newest.
+      const fresh = mp.filter((p) => latest !== null && p.lastSeen !== null && latest - p.lastSeen <= c.pollInterval * 3000);
+      const sum = (k: 'inBps' | 'outBps') => (fresh.some((p) => p[k] !== null) ? fresh.reduce((a, p) => a + (p[k] ?? 0), 0) : null);
+      const collectors = await reader.collectors(id, t - LOOKBACK);
+      const lastPoll = collectors.reduce<number | null>((a, x) => (x.lastPoll === null ? a : Math.max(a ?? 0, x.lastPoll)), null);
+      return {
+        ixp: id, t: latest, inBps: sum('inBps'), outBps: sum('outBps'),
+        portsUp: mp.filter((p) => p.operUp).length, portsTotal: mp.length,
+        collectors: collectors.map((x) => ({ switch: x.switch, lastPoll: x.lastPoll, ok: x.ok, error: x.error })),
+        stale: lastPoll === null || t - lastPoll > Math.max(300, c.pollInterval * 3) * 1000,
+        pollInterval: c.pollInterval,
+        simulated: await reader.simulated(id),
+        serverTime: t,
+      };
+    },
+
+    async traffic(id: string, period: Period, stepParam: unknown): Promise<TrafficResponse> {
+      const { step, res } = chooseStep(period, stepParam);
+      const { members } = await directory(id);
+      const r = await reader.sumSeries(id, portMembers(members), { from: period.from, to: period.to, step, res: alignRes(res, period.from) });
+      return { ixp: id, period, step, source: source(r.info.res), ...densify(r.rows, period, step) };
+    },
+
+    async summary(id: string, period: Period): Promise<SummaryResponse> {
+      const c = byId.get(id)!;
+      const cs = await chunks(id, period);
+      const { members, ports } = await directory(id);
+      const mine = new Set(portMembers(members).map(portKey));
+      const mp = ports.filter((p) => mine.has(portKey(p)));
+      const bytes = cs.reduce((a, ch) => a + ch.ixp.bytes, 0);
+      const content = cs.reduce((a, ch) => a + (ch.ixp.localContentShare ?? 0) * ch.ixp.bytes, 0);
+      const peak = cs.reduce<number | null>((a, ch) => (ch.ixp.peakBps === null ? a : Math.max(a ?? 0, ch.ixp.peakBps)), null);
+      const coverage = weighted(cs, (ch) => ch.ixp.coverage);
+      const resolution = cs.reduce((a, ch) => Math.max(a, ch.ixp.resolution), 300);
+      return {
+        ixp: id, period, currency: c.ixp.currency,
+        bytes, peakBps: peak, p95: combineP95(cs.map((ch) => ch.ixp)),
+        transitSaved: cs.reduce((a, ch) => a + ch.ixp.transitSaved, 0),
+        netSaved: cs.reduce((a, ch) => a + ch.ixp.netSaved, 0),
+        peakMethodSaved: cs.reduce((a, ch) => a + ch.ixp.peakMethodSaved, 0),
+        localContentShare: bytes > 0 ? content / bytes : null,
+        members: members.filter((m) => m.ports.length > 0).length,
+        portsUp: mp.filter((p) => p.operUp).length, portsTotal: mp.length,
+        coverage, source: source(resolution), methodology: methodology(resolution, coverage),
+      };
+    },
+
+    async memberRows(id: string, period: Period, only?: (asn: number) => boolean): Promise<MemberRow[]> {
+      const c = byId.get(id)!;
+      const { members, ports } = await directory(id);
+      const cs = await chunks(id, period);
+      return members.filter((m) => !only || only(m.asn)).map((m) => memberRow(c, m, cs, ports, period));
+    },
+
+    async memberDetail(id: string, asn: number, period: Period, stepParam: unknown, months: number): Promise<MemberDetailResponse | undefined> {
+      const c = byId.get(id)!;
+      const { members, ports } = await directory(id);
+      const m = members.find((x) => x.asn === asn);
+      if (!m) return undefined;
+      const cs = await chunks(id, period);
+      const { step, res } = chooseStep(period, stepParam);
+      const series = await reader.sumSeries(id, m.ports, { from: period.from, to: period.to, step, res: alignRes(res, period.from) });
+      const history: MonthFigures[] = [];
+      const tz = c.ixp.timezone;
+      let month = monthOf(now(), tz);
+      for (let i = 0; i < months; i++) {
+        const r = monthRange(month, tz);
+        if (r.from > now()) break;
+        const ch = await chunk(id, r.from, r.to, true);
+        const f = ch.members.get(asn);
+        if (f) history.unshift({ month, bytes: f.bytesIn, p95: f.p95, transitSaved: f.transitSaved, netSaved: f.netSaved, coverage: f.coverage, resolution: f.resolution });
+        month = monthOf(r.from - 1, tz);
+      }
+      return {
+        ixp: id, period, currency: c.ixp.currency,
+        member: memberRow(c, m, cs, ports, period),
+        ports: ports.filter((p) => m.ports.some((q) => q.switch === p.switch && q.port === p.port)).map(portInfo),
+        series: densify(series.rows, period, step), step, source: source(series.info.res),
+        history,
+      };
+    },
+
+    /** The member owning a port, and the port's state; undefined when the port is unknown. */
+    async findPort(id: string, ref: PortRef): Promise<{ state: PortState | undefined; member: DashMember | undefined } | undefined> {
+      const { members, ports } = await directory(id);
+      const state = ports.find((p) => p.switch === ref.switch && p.port === ref.port);
+      const member = members.find((m) => m.ports.some((q) => q.switch === ref.switch && q.port === ref.port));
+      if (!state && !member) return undefined;
+      return { state, member };
+    },
+
+    async portDetail(id: string, ref: PortRef, period: Period, stepParam: unknown): Promise<PortDetailResponse | undefined> {
+      const found = await this.findPort(id, ref);
+      if (!found) return undefined;
+      const { step, res } = chooseStep(period, stepParam);
+      const r = await reader.portSeries(id, ref, { from: period.from, to: period.to, step, res: alignRes(res, period.from) });
+      const n = Math.ceil((period.to - period.from) / (step * 1000));
+      const cols = ['inBps', 'outBps', 'inPps', 'outPps', 'inErrors', 'outErrors', 'inDiscards', 'outDiscards', 'utilIn', 'utilOut', 'operUp'] as const;
+      const out = Object.fromEntries(cols.map((k) => [k, new Array<number | null>(n).fill(null)])) as Record<(typeof cols)[number], (number | null)[]>;
+      const t: number[] = [];
+      for (let i = 0; i < n; i++) t.push(period.from + i * step * 1000);
+      for (const row of r.rows) {
+        const i = Math.round((row.t - period.from) / (step * 1000));
+        if (i < 0 || i >= n) continue;
+        for (const k of cols) out[k][i] = row[k];
+      }
+      return {
+        ixp: id, period, step, source: source(r.info.res),
+        port: found.state ? portInfo(found.state) : { switch: ref.switch, port: ref.port, alias: '', speedMbps: null, operUp: null, adminUp: null, lastSeen: null, inBps: null, outBps: null },
+        member: found.member ? { asn: found.member.asn, name: found.member.name } : null,
+        t, ...out,
+      };
+    },
+
+    /** One IXP's row of the impact overview for a month (growth against the previous month). */
+    async impactRow(id: string, month: string): Promise<ImpactRow> {
+      const c = byId.get(id)!;
+      const tz = c.ixp.timezone;
+      const r = monthRange(month, tz);
+      const prev = monthRange(monthOf(r.from - 1, tz), tz);
+      const cur = await chunk(id, r.from, r.to, true);
+      const before = await chunk(id, prev.from, prev.to, true);
+      const { members } = await directory(id);
+      return {
+        ixp: id, name: c.ixp.name, currency: c.ixp.currency,
+        bytes: cur.ixp.bytes, bytesPrevMonth: before.ixp.bytes,
+        growth: before.ixp.bytes > 0 ? cur.ixp.bytes / before.ixp.bytes - 1 : null,
+        p95: cur.ixp.p95, transitSaved: cur.ixp.transitSaved, netSaved: cur.ixp.netSaved,
+        localContentShare: cur.ixp.localContentShare,
+        members: members.filter((m) => m.ports.length > 0).length,
+        coverage: cur.ixp.coverage, resolution: cur.ixp.resolution,
+      };
+    },
+
+    /** Precompute the last `months` months of every IXP (start-up warm-up; errors are the caller's to log). */
+    async warm(months = 13): Promise<void> {
+      for (const id of byId.keys()) {
+        const tz = byId.get(id)!.ixp.timezone;
+        let month = monthOf(now(), tz);
+        for (let i = 0; i < months; i++) {
+          const r = monthRange(month, tz);
+          await chunk(id, r.from, r.to, true);
+          month = monthOf(r.from - 1, tz);
+        }
+      }
+    },
+
+    clearCache(): void { memberCache.clear(); chunkCache.clear(); },
+  };
+}
+
+function portInfo(p: PortState): PortInfo {
+  return { switch: p.switch, port: p.port, alias: p.alias, speedMbps: p.speedMbps, operUp: p.operUp, adminUp: p.adminUp, lastSeen: p.lastSeen, inBps: p.inBps, outBps: p.outBps };
+}
+
+export type { WindowSample };
