@@ -87,6 +87,10 @@ export interface Config {
     usersFile: string;
     ixpConfigs: string[];
     trustProxy: boolean;
+    /** Public IXP: also show member rows (never ports) without logging in. Default false. */
+    publicMembers: boolean;
+    /** Seconds anonymous answers are cached. Default 30. */
+    publicCacheSeconds: number;
     sessionSecret?: Secret;
   };
   /** Alert rules and channels (collector/alerts/config.ts). */
