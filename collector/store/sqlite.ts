@@ -2,7 +2,7 @@
 // migrations in collector/store/migrations in order (PRAGMA user_version), and turns SQLite's
 // failures into one clear StoreError naming the file. No table logic here.
 import Database from 'better-sqlite3';
-import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, mkdirSync, accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,8 +34,26 @@ const WHAT: [RegExp, string][] = [
 export function storeError(file: string, err: unknown, doing?: string): StoreError {
   if (err instanceof StoreError) return err;
   const code = String((err as { code?: unknown })?.code ?? 'UNKNOWN');
-  const what = WHAT.find(([re]) => re.test(code))?.[1] ?? (err as Error)?.message ?? String(err);
+  const fsWhy = /^SQLITE_(CANTOPEN|READONLY|IOERR|PERM)/.test(code) ? diagnose(file) : undefined;
+  const what = fsWhy ?? WHAT.find(([re]) => re.test(code))?.[1] ?? (err as Error)?.message ?? String(err);
   return new StoreError(`local store ${file}: ${doing ? `${doing}: ` : ''}${what} (${code})`, code, file);
+}
+
+/** Why a file cannot be written, from the file system itself (SQLite's codes do not say). */
+function diagnose(file: string): string | undefined {
+  if (file === ':memory:') return undefined;
+  for (const target of [file, path.dirname(path.resolve(file))]) {
+    try {
+      accessSync(target, constants.W_OK);
+    } catch (e) {
+      const c = (e as NodeJS.ErrnoException).code;
+      if (c === 'ENOENT' && target === file) continue;
+      if (c === 'EROFS') return 'read-only file system';
+      if (c === 'EACCES' || c === 'EPERM') return `read-only (no permission to write ${target === file ? 'the file' : 'its folder'})`;
+      if (c === 'ENOENT') return 'the folder does not exist';
+    }
+  }
+  return undefined;
 }
 
 /** The migration files, sorted by their number prefix. */

@@ -108,7 +108,7 @@ describe('store', () => {
   it('builds hourly and daily rollups from 5-minute ones', () => {
     const s = tmpStore();
     const sw = new SynthSwitch('swH', 3);
-    for (let t = T0; t <= T0 + 26 * 3_600_000; t += 60_000) {
+    for (let t = T0; t <= T0 + 26 * 3_600_000; t += 120_000) {
       const p = sw.poll(t);
       s.writePoll(p.poll, p.sample, p.result);
     }
