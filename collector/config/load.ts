@@ -19,7 +19,8 @@ export class ConfigError extends Error {
   }
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
+// discriminator: the SNMP section's `version` picks its oneOf branch, so errors come from that branch only.
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true, discriminator: true });
 const validate = ajv.compile(configSchema);
 
 /** Read and validate a config file. Throws ConfigError with every problem found. */
@@ -86,7 +87,7 @@ function semanticChecks(cfg: Config): string[] {
   return out;
 }
 
-const SECRET_KEYS = /(community|authKey|privKey|password|token|sessionSecret)$/;
+const SECRET_KEYS = /(community|authKey|privKey|password|token|sessionSecret|pin)$/;
 
 export function formatErrors(errors: ErrorObject[]): string[] {
   // oneOf failures repeat every branch's errors: keep the most specific line per path.
@@ -100,11 +101,24 @@ export function formatErrors(errors: ErrorObject[]): string[] {
       msg = 'unknown key';
     } else if (e.keyword === 'required') {
       msg = `missing required key '${(e.params as { missingProperty: string }).missingProperty}'`;
+    } else if (e.keyword === 'discriminator') {
+      const p = e.params as { tag: string };
+      const allowed = ((e.parentSchema as { oneOf?: { properties?: Record<string, { const?: unknown }> }[] })?.oneOf ?? [])
+        .map((b) => b.properties?.[p.tag]?.const).filter((v) => v !== undefined);
+      const tagValue = (e.params as { tagValue?: unknown }).tagValue;
+      if (tagValue === undefined) continue; // the missing key is reported by 'required'
+      where = `${e.instancePath}/${p.tag}`;
+      msg = `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')} (got ${JSON.stringify(tagValue)})`;
+    } else if (e.schemaPath.startsWith('#/definitions/secret/oneOf/') && e.keyword === 'type') {
+      // A secret is one of three shapes: say so once instead of once per shape.
+      msg = 'must be a string, {env: NAME} or {file: PATH}';
     } else if (e.keyword === 'enum') {
       msg = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     }
     const value = SECRET_KEYS.test(e.instancePath) ? '(secret, not shown)' : e.data === undefined ? undefined : JSON.stringify(e.data);
-    const valueText = e.keyword === 'additionalProperties' || e.keyword === 'required' || value === undefined || (value && value.length > 80) ? '' : ` (got ${value})`;
+    // Objects and arrays are never echoed: they may hold a secret under another key.
+    const valueText = e.keyword === 'additionalProperties' || e.keyword === 'required' || e.keyword === 'discriminator' || value === undefined
+      || (typeof e.data === 'object' && e.data !== null) || (value && value.length > 80) ? '' : ` (got ${value})`;
     const line = `${where}: ${msg}${valueText}`;
     if (e.keyword === 'oneOf' && [...lines.keys()].some((k) => k.startsWith(where))) continue;
     if (!lines.has(line)) lines.set(line, line);

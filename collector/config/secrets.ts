@@ -28,5 +28,5 @@ export function resolveSecret(secret: Secret, what: string, env: NodeJS.ProcessE
 
 /** Copy of a config-like object with every secret-looking value replaced, for --dump and logs. */
 export function redact<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value, (k, v) => (/(community|authKey|privKey|password|token|sessionSecret)$/.test(k) && v !== undefined ? (typeof v === 'object' ? v : '(secret)') : v)));
+  return JSON.parse(JSON.stringify(value, (k, v) => (/(community|authKey|privKey|password|token|sessionSecret|pin)$/.test(k) && v !== undefined ? (typeof v === 'object' ? v : '(secret)') : v)));
 }
