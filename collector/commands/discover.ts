@@ -74,7 +74,7 @@ function text(d: DiscoverJson): string {
   ].join('\n');
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], deps: { out?: (s: string) => void } = {}): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { ...targetOptions, json: { type: 'boolean' } }, strict: true, allowPositionals: false });
   let t;
   try { t = targetFromArgs(values); } catch (e) {
@@ -85,7 +85,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const sample = await pollSwitch(client, { name: t.target.name, include: t.include, exclude: t.exclude, maxRepetitions: t.maxRepetitions });
     const d = toDiscoverJson(sample);
-    process.stdout.write((values.json ? JSON.stringify(d) : text(d)) + '\n');
+    (deps.out ?? ((s: string) => { process.stdout.write(s); }))((values.json ? JSON.stringify(d) : text(d)) + '\n');
     return 0;
   } catch (e) {
     if (e instanceof SnmpError) throw new CliError(e.message);

@@ -134,17 +134,19 @@ class NetSnmpClient implements SnmpClient {
     const e = err as { message?: string; code?: number };
     if (err instanceof snmp.RequestTimedOutError) {
       if (this.t.version === '2c') return new SnmpError('no answer (wrong community or unreachable)', 'timeout');
-      if (this.lastSessionError) return new SnmpError(`no usable answer (could not decode the response: wrong privacy key or protocol?): ${this.lastSessionError.message}`, 'auth');
-      return new SnmpError('no answer (unreachable, or SNMPv3 not enabled for this user)', 'timeout');
+      if (this.lastSessionError) return new SnmpError('no usable answer: the response could not be decoded (wrong SNMPv3 privacy key or protocol?)', 'auth');
+      return new SnmpError('no answer (unreachable, unknown SNMPv3 user, or wrong privacy key or protocol)', 'timeout');
     }
     if (err instanceof snmp.ResponseInvalidError && e.code === snmp.ResponseInvalidCode.EAuthFailure) {
+      // RFC 3414 3.2: the agent's usmStats report, or our own check of the response's digest.
       const what = String(e.message);
       const hint = /digest/i.test(what) ? 'wrong authentication key or protocol'
         : /user/i.test(what) ? 'unknown user'
           : /decrypt/i.test(what) ? 'wrong privacy key or protocol'
             : /security ?level/i.test(what) ? 'the user does not allow authPriv'
-              : 'SNMPv3 authentication failed';
-      return new SnmpError(`SNMPv3 ${hint} (agent reported ${what})`, 'auth');
+              : /time window/i.test(what) ? 'not in time window (agent clock or engine boots)'
+                : 'authentication failed';
+      return new SnmpError(`SNMPv3 ${hint}`, 'auth');
     }
     if (err instanceof snmp.RequestFailedError) return new SnmpError(`agent error ${e.message}`, 'protocol');
     return new SnmpError(e?.message ?? String(err), 'other');
