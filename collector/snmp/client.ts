@@ -148,6 +148,7 @@ class NetSnmpClient implements SnmpClient {
                 : 'authentication failed';
       return new SnmpError(`SNMPv3 ${hint}`, 'auth');
     }
+    if (/decrypt/i.test(String(e?.message))) return new SnmpError('SNMPv3 could not decrypt the response (wrong privacy key, or wrong auth or privacy protocol)', 'auth');
     if (err instanceof snmp.RequestFailedError) return new SnmpError(`agent error ${e.message}`, 'protocol');
     return new SnmpError(e?.message ?? String(err), 'other');
   }
