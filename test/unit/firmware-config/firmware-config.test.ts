@@ -74,7 +74,7 @@ const EXPECT: Record<string, { keep: string[]; drop: string[]; count: number; la
   'cisco-iosxe': { keep: ['Fif1/0/1', 'Fou1/0/31', 'Fou1/0/31/1'], drop: ['Gi0/0', 'Ap1/0/1', 'Vl1'], count: 192 },
   'mikrotik-routeros': { keep: ['sfp-sfpplus1', 'sfp-sfpplus16'], drop: ['ether1', 'bridge1', 'shop-trunk', 'server-trunk'], count: 16 },
   sonic: { keep: ['Eth6/3(Port1)', 'Eth56(Port56)', 'PortChannel1'], drop: ['eth0', 'Vlan501'], count: 62 },
-  'extreme-slxos': { keep: ['Ethernet 0/1', 'Ethernet 0/54:1', 'Port-channel 1'], drop: ['eth0', 'Loopback 1'], count: 108, lagType: 1 }, // SLX types its LAGs other(1)
+  'extreme-slxos': { keep: ['Ethernet 0/1', 'Ethernet 0/54:1', 'Port-channel 1'], drop: ['eth0', 'Loopback 1'], count: 112, lagType: 1 }, // SLX types its LAGs other(1)
 };
 
 describe('switch profiles', () => {
