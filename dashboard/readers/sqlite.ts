@@ -130,26 +130,36 @@ export function createSqliteReader(db: DB): Reader {
       const maxUtil = new Map<string, number>();
       if (pairs.length === 0) return { byAsn, maxUtil };
       // 5-minute rows of any source, plus imported history coarser than 5 minutes (MRTG) where no 5-minute row exists.
-      const rows = db.prepare(`WITH pm(port_id, asn) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))
-        SELECT pm.asn AS asn, r.t AS t, r.res AS res, SUM(r.in_bps_avg) AS i, SUM(r.out_bps_avg) AS o, AVG(r.coverage) AS c
-        FROM rollups r JOIN pm ON pm.port_id = r.port_id
-        WHERE ((r.res = 300) OR (r.res > 300 AND r.source = 'mrtg')) AND r.t >= ? AND r.t < ?
-        GROUP BY pm.asn, r.res, r.t ORDER BY pm.asn, r.t`).all(JSON.stringify(pairs), from, to) as { asn: number; t: number; res: number; i: number | null; o: number | null; c: number }[];
-      for (const r of rows) {
-        let a = byAsn.get(r.asn);
-        if (!a) { a = []; byAsn.set(r.asn, a); }
-        a.push({ t: r.t, inBps: r.i, outBps: r.o, res: r.res, coverage: r.c });
+      // Read per port through the (port_id, res, t) index and summed per member here: faster than a GROUP BY in SQL.
+      const asnOfId = new Map(pairs);
+      const list = pairs.map((p) => p[0]).join(',');
+      const acc = new Map<number, Map<string, { t: number; res: number; i: number | null; o: number | null; c: number; n: number }>>();
+      const add = (row: unknown[]) => {
+        const [pid, t, res, i, o, c, ui, uo] = row as [number, number, number, number | null, number | null, number, number | null, number | null];
+        const asn = asnOfId.get(pid)!;
+        if (ui !== null || uo !== null) {
+          const k = keyOfId.get(pid)!;
+          const u = Math.max(ui ?? 0, uo ?? 0);
+          if (!(maxUtil.get(k)! >= u)) maxUtil.set(k, u);
+        }
+        let m = acc.get(asn);
+        if (!m) { m = new Map(); acc.set(asn, m); }
+        const k = `${res}:${t}`;
+        const a = m.get(k);
+        if (!a) { m.set(k, { t, res, i, o, c, n: 1 }); return; }
+        if (i !== null) a.i = (a.i ?? 0) + i;
+        if (o !== null) a.o = (a.o ?? 0) + o;
+        a.c += c;
+        a.n++;
+      };
+      for (const row of db.prepare(`SELECT port_id, t, res, in_bps_avg, out_bps_avg, coverage, util_in_max, util_out_max FROM rollups
+          WHERE port_id IN (${list}) AND res = 300 AND t >= ? AND t < ?`).raw().iterate(from, to)) add(row as unknown[]);
+      for (const row of db.prepare(`SELECT port_id, t, res, in_bps_avg, out_bps_avg, coverage, NULL, NULL FROM rollups
+          WHERE port_id IN (${list}) AND res IN (1800, 7200, 86400) AND source = 'mrtg' AND t >= ? AND t < ?`).raw().iterate(from, to)) add(row as unknown[]);
+      for (const [asn, m] of acc) {
+        byAsn.set(asn, [...m.values()].sort((a, b) => a.t - b.t).map((a) => ({ t: a.t, inBps: a.i, outBps: a.o, res: a.res, coverage: a.c / a.n })));
       }
       for (const [asn, a] of byAsn) byAsn.set(asn, dropOverlaps(a));
-      const util = db.prepare(`SELECT port_id, MAX(MAX(COALESCE(util_in_max, 0), COALESCE(util_out_max, 0))) AS u,
-          COUNT(util_in_max) + COUNT(util_out_max) AS n
-        FROM rollups WHERE res = 300 AND t >= ? AND t < ? AND port_id IN (${[...keyOfId.keys()].join(',')}) GROUP BY port_id`)
-        .all(from, to) as { port_id: number; u: number; n: number }[];
-      for (const u of util) {
-        if (u.n === 0) continue;
-        const k = keyOfId.get(u.port_id)!;
-        maxUtil.set(k, Math.max(maxUtil.get(k) ?? 0, u.u));
-      }
       return { byAsn, maxUtil };
     },
 

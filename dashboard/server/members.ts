@@ -26,7 +26,7 @@ export function parseAlias(alias: string): { asn: number; name?: string } | unde
   if (!m) return undefined;
   const asn = Number(m[1]);
   if (!Number.isSafeInteger(asn) || asn < 1 || asn > 4294967295 || asn === 23456) return undefined;
-  const name = (text.slice(0, m.index) + ' ' + text.slice(m.index + m[0].length)).replace(/[()[\]{}]/g, ' ')
+  const name = (text.slice(0, m.index) + ' ' + text.slice(m.index + m[0].length)).replace(/\(\s*\)|\[\s*\]|\{\s*\}/g, ' ')
     .replace(/\s+/g, ' ').replace(/^[\s\-:|,;]+|[\s\-:|,;]+$/g, '').trim().slice(0, 120);
   return name ? { asn, name } : { asn };
 }

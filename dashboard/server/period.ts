@@ -144,9 +144,9 @@ export function chooseStep(period: { from: number; to: number }, stepParam: unkn
     if (typeof stepParam !== 'string' || !/^\d{1,7}$/.test(stepParam)) throw new PeriodError('step: give whole seconds, e.g. step=300');
     step = Number(stepParam);
     if (step < 10) throw new PeriodError('step: at least 10 seconds');
+    if (step < 300 && span > 2 * 86400) step = 300;
     if (span / step > 5000) throw new PeriodError(`step: ${step} s gives more than 5000 points for this period; use a larger step`);
   }
-  if (step < 300 && span > 2 * 86400) step = 300;
   let res: Resolution = 0;
   if (step >= 86400 && step % 86400 === 0) res = 86400;
   else if (step >= 3600 && step % 3600 === 0) res = 3600;

@@ -10,7 +10,7 @@ export interface SessionRouteDeps {
   users: UserStore;
   log: Logger;
   now: () => number;
-  /** Login attempts per minute per IP+username (default 5) and per IP (default 30). */
+  /** Login attempts per minute per IP+username (default 5) and per IP (default 100). */
   loginLimit?: number;
   loginLimitPerIp?: number;
 }
@@ -19,7 +19,7 @@ export interface SessionRouteDeps {
 export function sessionRoutes(d: SessionRouteDeps): Router {
   const r = Router();
   const perUser = new RateLimit(d.loginLimit ?? 5, 60_000, d.now);
-  const perIp = new RateLimit(d.loginLimitPerIp ?? 30, 60_000, d.now);
+  const perIp = new RateLimit(d.loginLimitPerIp ?? 100, 60_000, d.now);
   const ip = (req: Request) => req.ip ?? req.socket.remoteAddress ?? '?';
 
   r.get('/api/session', (req, res) => {
