@@ -6,6 +6,7 @@ import type { InfluxConfig } from '../config/types.ts';
 import { getLogger, type Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
 import { ensureCursor, advanceCursor, FORWARDED, type ForwardedTable } from '../store/cursor.ts';
+import { metrics } from '../metrics/index.ts';
 import { createInfluxWriter, WriteFailure, type InfluxWriter } from './influx.ts';
 import { portLine, rollupLine, pollLine, seriesKey, type RateRowLP, type RollupRowLP, type PollRowLP } from './lineProtocol.ts';
 
@@ -24,6 +25,7 @@ export interface ForwarderDeps {
   store: Store;
   log?: Logger;
   tagsFor?: TagsFor;
+  /** Default: the process-wide Prometheus metrics (collector/metrics). */
   hooks?: ForwardHooks;
   now?: () => number;
   random?: () => number;
@@ -60,6 +62,7 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const batchSize = cfg.batchSize ?? 5000;
+  const hooks = deps.hooks ?? metrics.hooks;
   let writer: InfluxWriter | undefined;
   let state: ForwarderState = 'stopped';
   let running = false;
@@ -127,8 +130,8 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
     const meta: Record<string, string> = { 'forward.lastError': '' };
     if (parkedNow) { parked += b.lines.length; meta['forward.parked'] = String(Number(deps.store.getMeta('forward.parked') ?? 0) + b.lines.length); }
     advanceCursor(deps.store.db, b.table, b.lastSeq, at, meta);
-    if (!parkedNow) { sent += b.lines.length; lastAckAt = at; deps.hooks?.acked?.(b.table, b.lines.length, at); }
-    else deps.hooks?.parked?.(b.table, b.lines.length);
+    if (!parkedNow) { sent += b.lines.length; lastAckAt = at; hooks.acked?.(b.table, b.lines.length, at); }
+    else hooks.parked?.(b.table, b.lines.length);
     lastError = undefined;
   }
 
@@ -175,7 +178,7 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
   function recordError(e: unknown): WriteFailure {
     const f = e instanceof WriteFailure ? e : new WriteFailure(`forwarding failed: ${(e as Error)?.message ?? String(e)}`, 'retry');
     lastError = f.message;
-    deps.hooks?.failed?.(f.kind);
+    hooks.failed?.(f.kind);
     try {
       deps.store.setMeta('forward.lastError', f.message);
       deps.store.setMeta('forward.lastErrorAt', String(now()));

@@ -35,6 +35,8 @@ export interface StoreDeps {
   retentionEveryMs?: number;
   /** Open without writing (status command, dashboard readers). */
   readonly?: boolean;
+  /** Called after each writePoll with the rows it stored (wire metrics.recordStored here). */
+  onWrite?: (n: { rates: number; gaps: number; polls: number; rollups: number }) => void;
 }
 
 export interface Store {
@@ -192,11 +194,13 @@ export function createStore(cfg: Config['store'], deps: StoreDeps = {}): Store {
       // Rollups in their own transaction: a failure here leaves the poll stored and the window
       // open, and the next poll closes it (the marks only move with the rows they describe).
       const t = sample?.time ?? poll.t;
+      let rollups = 0;
       try {
-        d.transaction(() => closeWindows(d, sw, t))();
+        rollups = d.transaction(() => closeWindows(d, sw, t))();
       } catch (e) {
         throw storeError(file, e, `roll up switch ${sw}`);
       }
+      deps.onWrite?.({ rates: result?.rates.length ?? 0, gaps: result?.gaps.length ?? 0, polls: 1, rollups });
     },
     lastSample(switchName) {
       const d = need();
