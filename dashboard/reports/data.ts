@@ -1,0 +1,116 @@
+// Reads what a report needs from the local SQLite store: each member port's rollups (5-minute rows, and
+// coarser rows — imported MRTG history, hourly/daily rollups — only where no finer row covers the time),
+// and the poll log for availability. Read-only: never writes to the store.
+import type Database from 'better-sqlite3';
+import type { WindowSample } from '../impact/index.ts';
+import type { MemberRegistry } from '../../collector/members/registry.ts';
+import type { PortHistory, ReportInput, ReportMember } from './model.ts';
+import { addMonths, monthRange } from './month.ts';
+
+interface Row { t: number; res: number; in_bps_avg: number | null; out_bps_avg: number | null; coverage: number; source: string }
+
+/**
+ * The rollups of one switch port in [from, to), finest resolution first: a coarser row is used only where
+ * no finer row overlaps it, so no time is counted twice and no 5-minute value is invented.
+ */
+export function loadPortSamples(db: Database.Database, switchName: string, port: string, from: number, to: number): (WindowSample & { source: string })[] {
+  const rows = db.prepare(`SELECT r.t, r.res, r.in_bps_avg, r.out_bps_avg, r.coverage, r.source
+      FROM rollups r JOIN ports p ON p.id = r.port_id
+     WHERE p.switch = ? AND p.name = ? AND r.t >= ? AND r.t < ? AND r.coverage > 0
+     ORDER BY r.res, r.t`).all(switchName, port, from, to) as Row[];
+  const accepted: [number, number][] = []; // sorted, non-overlapping [start, end)
+  const out: (WindowSample & { source: string })[] = [];
+  const overlaps = (s: number, e: number): boolean => {
+    let lo = 0;
+    let hi = accepted.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (accepted[mid]![1] <= s) lo = mid + 1; else hi = mid; }
+    return lo < accepted.length && accepted[lo]![0] < e;
+  };
+  const insert = (s: number, e: number) => {
+    let lo = 0;
+    let hi = accepted.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (accepted[mid]![0] < s) lo = mid + 1; else hi = mid; }
+    accepted.splice(lo, 0, [s, e]);
+  };
+  let curRes = -1;
+  let batch: [number, number][] = [];
+  for (const r of rows) {
+    if (r.res !== curRes) { for (const b of batch) insert(b[0], b[1]); batch = []; curRes = r.res; }
+    const e = r.t + r.res * 1000;
+    if (overlaps(r.t, e)) continue;
+    batch.push([r.t, e]); // rows of one resolution never overlap each other
+    out.push({ t: r.t, res: r.res, inBps: r.in_bps_avg, outBps: r.out_bps_avg, coverage: r.coverage, source: r.source });
+  }
+  return out.sort((a, b) => a.t - b.t);
+}
+
+/** Latest known speed of a switch port, Mbit/s. */
+function portSpeed(db: Database.Database, switchName: string, port: string): number | null {
+  const r = db.prepare('SELECT speed_mbps FROM ports WHERE switch = ? AND name = ? ORDER BY last_seen DESC LIMIT 1').get(switchName, port) as { speed_mbps: number | null } | undefined;
+  return r?.speed_mbps ?? null;
+}
+
+/** Options of {@link loadReportInput}. */
+export interface LoadOptions {
+  ixp: ReportInput['ixp'];
+  registry: MemberRegistry;
+  month: string;
+  now: number;
+}
+
+/** Gathers a month's report input from the store: the month, the one before, the same month a year before, and 12 months of trend. */
+export function loadReportInput(db: Database.Database, o: LoadOptions): ReportInput {
+  const tz = o.ixp.timezone;
+  const cur = { month: o.month, ...monthRange(o.month, tz) };
+  const prevM = addMonths(o.month, -1);
+  const prevY = addMonths(o.month, -12);
+  const previousMonth = { month: prevM, ...monthRange(prevM, tz) };
+  const previousYear = { month: prevY, ...monthRange(prevY, tz) };
+  const trendMonths = Array.from({ length: 12 }, (_, i) => { const m = addMonths(o.month, i - 11); return { month: m, ...monthRange(m, tz) }; });
+  const rangeFrom = previousYear.from;
+  const rangeTo = cur.to;
+  const members: ReportMember[] = o.registry.list().map((m) => ({
+    asn: m.asn, name: m.name.value, category: m.category.value, buysTransit: m.buysTransit.value,
+    transitPricePerMbps: m.transitPricePerMbps?.value ?? o.ixp.transitPricePerMbps,
+    portFeePerMonth: m.portFeePerMonth.value, joined: m.joined?.value, left: m.left?.value,
+    sources: { name: m.name.source, category: m.category.source },
+  }));
+  // Every (port, membership range) overlapping the whole span, with its samples loaded once.
+  const all: { asn: number; p: { switch: string; port: string; validFrom: number | null; validTo: number | null }; speed: number | null; samples: (WindowSample & { source: string })[] }[] = [];
+  const cache = new Map<string, (WindowSample & { source: string })[]>();
+  for (const m of o.registry.list()) {
+    for (const p of o.registry.portsOf(m.asn, rangeFrom, rangeTo)) {
+      const k = `${p.switch}\u0000${p.port}`;
+      if (!cache.has(k)) cache.set(k, loadPortSamples(db, p.switch, p.port, rangeFrom, rangeTo));
+      all.push({ asn: m.asn, p, speed: portSpeed(db, p.switch, p.port), samples: cache.get(k)! });
+    }
+  }
+  const slice = (from: number, to: number): PortHistory[] => {
+    const out: PortHistory[] = [];
+    for (const a of all) {
+      const f = Math.max(from, a.p.validFrom ?? -Infinity);
+      const t = Math.min(to, a.p.validTo ?? Infinity);
+      if (f >= t) continue;
+      const samples = a.samples.filter((s) => s.t >= f && s.t < t);
+      out.push({
+        switch: a.p.switch, port: a.p.port, asn: a.asn, validFrom: a.p.validFrom, validTo: a.p.validTo, speedMbps: a.speed,
+        samples: samples.map(({ source: _s, ...w }) => w), sources: [...new Set(samples.map((s) => s.source))],
+      });
+    }
+    return out;
+  };
+  let pollWindows: number | null = null;
+  const hasPolls = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'polls'`).get();
+  if (hasPolls) {
+    const any = db.prepare('SELECT count(*) AS n FROM polls WHERE t >= ? AND t < ?').get(cur.from, cur.to) as { n: number };
+    if (any.n > 0) pollWindows = (db.prepare('SELECT count(DISTINCT t / 300000) AS n FROM polls WHERE ok = 1 AND t >= ? AND t < ?').get(cur.from, cur.to) as { n: number }).n;
+  }
+  return {
+    ixp: o.ixp, month: o.month, from: cur.from, to: cur.to, now: o.now, members,
+    ports: slice(cur.from, cur.to),
+    previousMonth: { ...previousMonth, ports: slice(previousMonth.from, previousMonth.to) },
+    previousYear: { ...previousYear, ports: slice(previousYear.from, previousYear.to) },
+    trend: trendMonths.map((t) => ({ ...t, ports: slice(t.from, t.to) })),
+    pollWindows,
+  };
+}

@@ -1,0 +1,154 @@
+// Report strings in English, French and Portuguese, number/money/byte formatting per language, the
+// methodology texts and the headline sentences. Pure: output is plain text (renderers escape it).
+import type { ReportLang, ReportModel } from './model.ts';
+
+const LOCALE: Record<ReportLang, string> = { en: 'en-GB', fr: 'fr-FR', pt: 'pt-PT' };
+
+/** Labels used by the renderers. */
+export const STRINGS = {
+  en: {
+    title: 'Impact report', month: 'Month', generated: 'Generated', headlines: 'Headlines', traffic: 'Traffic exchanged locally',
+    growthPrev: 'vs previous month', growthYear: 'vs same month last year', peak: 'Peak (5-minute average)', p95: '95th percentile (billable)',
+    p95In: 'P95 in', p95Out: 'P95 out', saved: 'International transit saved', savedGross: 'Gross', savedNet: 'Net of port fees',
+    portFees: 'Port fees', peakMethod: 'Peak × price (older method, for comparison only)', content: 'Local content share', trend: 'Trend (12 months)',
+    members: 'Members', newMembers: 'New members', none: 'none', capacity: 'Port capacity', utilisation: 'Utilisation',
+    meanUtil: 'mean', p95Util: '95th percentile', peakUtil: 'peak', availability: 'Availability', trafficFlowing: 'Traffic flowing',
+    collectors: 'Collectors reporting', notRecorded: 'not recorded (imported history)', methodology: 'Methodology', coverage: 'Coverage',
+    resolution: 'Resolution', sources: 'Data sources', member: 'Member', category: 'Category', bytes: 'Bytes', ports: 'Ports',
+    chartTraffic: 'Aggregate traffic (hourly average, in and out)', chartMonthly: 'Traffic per month and local content share', chartSavings: 'Transit saved per member',
+    inLabel: 'in', outLabel: 'out', total: 'Total', yes: 'yes', no: 'no', buysTransit: 'Buys transit', incomplete: 'month in progress: figures up to now',
+    srcPoll: 'SNMP polls of the collector', srcMrtg: 'imported MRTG history (coarser than 5 minutes where older)', srcDemo: 'simulated demo data', noData: 'no data',
+  },
+  fr: {
+    title: "Rapport d'impact", month: 'Mois', generated: 'Généré le', headlines: 'Chiffres clés', traffic: 'Trafic échangé localement',
+    growthPrev: 'par rapport au mois précédent', growthYear: "par rapport au même mois l'an dernier", peak: 'Pointe (moyenne sur 5 minutes)', p95: '95e centile (facturable)',
+    p95In: 'P95 entrant', p95Out: 'P95 sortant', saved: 'Transit international économisé', savedGross: 'Brut', savedNet: 'Net des frais de port',
+    portFees: 'Frais de port', peakMethod: 'Pointe × prix (ancienne méthode, pour comparaison)', content: 'Part du contenu local', trend: 'Tendance (12 mois)',
+    members: 'Membres', newMembers: 'Nouveaux membres', none: 'aucun', capacity: 'Capacité des ports', utilisation: 'Utilisation',
+    meanUtil: 'moyenne', p95Util: '95e centile', peakUtil: 'pointe', availability: 'Disponibilité', trafficFlowing: 'Trafic présent',
+    collectors: 'Collecteurs actifs', notRecorded: 'non enregistré (historique importé)', methodology: 'Méthodologie', coverage: 'Couverture',
+    resolution: 'Résolution', sources: 'Sources des données', member: 'Membre', category: 'Catégorie', bytes: 'Octets', ports: 'Ports',
+    chartTraffic: 'Trafic agrégé (moyenne horaire, entrant et sortant)', chartMonthly: 'Trafic par mois et part du contenu local', chartSavings: 'Transit économisé par membre',
+    inLabel: 'entrant', outLabel: 'sortant', total: 'Total', yes: 'oui', no: 'non', buysTransit: 'Achète du transit', incomplete: "mois en cours : chiffres jusqu'à maintenant",
+    srcPoll: 'relevés SNMP du collecteur', srcMrtg: 'historique MRTG importé (plus grossier que 5 minutes pour les périodes anciennes)', srcDemo: 'données de démonstration simulées', noData: 'aucune donnée',
+  },
+  pt: {
+    title: 'Relatório de impacto', month: 'Mês', generated: 'Gerado em', headlines: 'Destaques', traffic: 'Tráfego trocado localmente',
+    growthPrev: 'face ao mês anterior', growthYear: 'face ao mesmo mês do ano anterior', peak: 'Pico (média de 5 minutos)', p95: 'Percentil 95 (faturável)',
+    p95In: 'P95 entrada', p95Out: 'P95 saída', saved: 'Trânsito internacional poupado', savedGross: 'Bruto', savedNet: 'Líquido das taxas de porta',
+    portFees: 'Taxas de porta', peakMethod: 'Pico × preço (método antigo, só para comparação)', content: 'Quota de conteúdo local', trend: 'Tendência (12 meses)',
+    members: 'Membros', newMembers: 'Novos membros', none: 'nenhum', capacity: 'Capacidade das portas', utilisation: 'Utilização',
+    meanUtil: 'média', p95Util: 'percentil 95', peakUtil: 'pico', availability: 'Disponibilidade', trafficFlowing: 'Tráfego a circular',
+    collectors: 'Coletores a reportar', notRecorded: 'não registado (histórico importado)', methodology: 'Metodologia', coverage: 'Cobertura',
+    resolution: 'Resolução', sources: 'Fontes de dados', member: 'Membro', category: 'Categoria', bytes: 'Bytes', ports: 'Portas',
+    chartTraffic: 'Tráfego agregado (média horária, entrada e saída)', chartMonthly: 'Tráfego por mês e quota de conteúdo local', chartSavings: 'Trânsito poupado por membro',
+    inLabel: 'entrada', outLabel: 'saída', total: 'Total', yes: 'sim', no: 'não', buysTransit: 'Compra trânsito', incomplete: 'mês em curso: valores até agora',
+    srcPoll: 'consultas SNMP do coletor', srcMrtg: 'histórico MRTG importado (mais grosseiro do que 5 minutos nos períodos antigos)', srcDemo: 'dados de demonstração simulados', noData: 'sem dados',
+  },
+} as const satisfies Record<ReportLang, Record<string, string>>;
+
+export type Strings = (typeof STRINGS)['en'];
+
+/** Formatters for one language. */
+export function formatters(lang: ReportLang, currency: string) {
+  const loc = LOCALE[lang];
+  const num = (v: number, digits = 1) => new Intl.NumberFormat(loc, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(v);
+  return {
+    num,
+    int: (v: number) => new Intl.NumberFormat(loc, { maximumFractionDigits: 0 }).format(v),
+    money: (v: number) => new Intl.NumberFormat(loc, { style: 'currency', currency, maximumFractionDigits: 0, minimumFractionDigits: 0 }).format(v),
+    pct: (v: number | null) => (v === null ? '–' : new Intl.NumberFormat(loc, { style: 'percent', maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(v)),
+    signedPct: (v: number | null) => (v === null ? '–' : new Intl.NumberFormat(loc, { style: 'percent', maximumFractionDigits: 1, minimumFractionDigits: 1, signDisplay: 'exceptZero' }).format(v)),
+    mbps: (v: number | null) => (v === null ? '–' : `${num(v, v >= 100 ? 0 : 1)} Mbit/s`),
+    bytes: (v: number) => {
+      const units = lang === 'fr' ? ['o', 'ko', 'Mo', 'Go', 'To', 'Po'] : ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+      let i = 0;
+      let x = v;
+      while (x >= 1000 && i < units.length - 1) { x /= 1000; i++; }
+      return `${num(x, i === 0 ? 0 : 1)} ${units[i]}`;
+    },
+    month: (m: string) => {
+      const [y, mo] = m.split('-').map(Number) as [number, number];
+      return new Intl.DateTimeFormat(loc, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, mo - 1, 15)));
+    },
+    resolution: (s: number) => (s < 3600 ? `${s / 60} min` : s < 86400 ? `${s / 3600} h` : `${s / 86400} ${lang === 'en' ? 'day' : lang === 'fr' ? 'jour' : 'dia'}`),
+  };
+}
+
+/** The methodology texts of a report, in its language. */
+export function methodTexts(lang: ReportLang): Pick<ReportModel['method'], 'p95' | 'transitSaved' | 'netSaved' | 'localContentShare' | 'coverage'> {
+  if (lang === 'fr') return {
+    p95: "95e centile comme le transit est facturé : moyennes sur 5 minutes du mois, entrant et sortant séparément, les 5 % les plus hauts écartés, la plus haute valeur restante ; le chiffre facturable est le plus élevé des deux. Les mesures manquantes ne comptent pas comme des zéros.",
+    transitSaved: "Pour chaque membre qui achète du transit international : 95e centile facturable de son trafic à l'IXP (ses ports additionnés) × son prix de transit par Mbit/s et par mois. Les caches de contenu et serveurs de routes n'économisent rien eux-mêmes (leur trafic compte déjà sur les ports des FAI). Total = somme des membres.",
+    netSaved: "Économie brute moins les frais de port que le membre paie à l'IXP pour le mois (méthode de l'étude ISOC Kenya/Nigeria 2020).",
+    localContentShare: "Octets envoyés dans l'IXP par les membres de catégorie contenu, divisés par tous les octets envoyés.",
+    coverage: "Part du mois couverte par des mesures. Un chiffre avec une couverture de 60 % est une estimation sur 60 % du mois.",
+  };
+  if (lang === 'pt') return {
+    p95: 'Percentil 95 como o trânsito é faturado: médias de 5 minutos do mês, entrada e saída em separado, descartados os 5 % mais altos, o valor mais alto restante; o valor faturável é o maior dos dois. Amostras em falta não contam como zeros.',
+    transitSaved: 'Para cada membro que compra trânsito internacional: percentil 95 faturável do seu tráfego no IXP (as suas portas somadas) × o seu preço de trânsito por Mbit/s por mês. Caches de conteúdo e servidores de rotas não poupam nada (o seu tráfego já conta nas portas dos ISP). Total = soma dos membros.',
+    netSaved: 'Poupança bruta menos as taxas de porta que o membro paga ao IXP no mês (método do estudo ISOC Quénia/Nigéria de 2020).',
+    localContentShare: 'Bytes enviados para o IXP pelos membros da categoria conteúdo, divididos por todos os bytes enviados.',
+    coverage: 'Parte do mês coberta por medições. Um valor com 60 % de cobertura é uma estimativa sobre 60 % do mês.',
+  };
+  return {
+    p95: "95th percentile as transit is billed: the month's 5-minute averages, inbound and outbound separately, the top 5% dropped, the highest left; the billable figure is the higher of the two. Missing samples are not zeros.",
+    transitSaved: "For each member that buys international transit: the billable 95th percentile of its IXP traffic (its ports summed) × its transit price per Mbit/s per month. Content caches and route servers save nothing themselves (their traffic already counts on the ISPs' ports). Total = sum over members.",
+    netSaved: "Gross saving minus the port fees the member pays the IXP for the month (the method of ISOC's 2020 Kenya/Nigeria study).",
+    localContentShare: 'Bytes sent into the IXP by members of the content category, divided by all bytes sent.',
+    coverage: 'Share of the month covered by measurements. A figure with 60% coverage is an estimate over 60% of the month.',
+  };
+}
+
+/** Headline sentences, ready to paste into an annual impact report. */
+export function headlines(r: Omit<ReportModel, 'headlines'>): string[] {
+  const f = formatters(r.lang, r.currency);
+  const ixp = r.ixp.name;
+  const month = f.month(r.period.month);
+  const g = r.growth;
+  const out: string[] = [];
+  const bytes = f.bytes(r.ixp.bytes);
+  const prevTxt = (lang: ReportLang) => {
+    const parts: string[] = [];
+    if (g.previousMonth.change !== null) {
+      const up = g.previousMonth.change >= 0;
+      parts.push(lang === 'fr' ? `${f.pct(Math.abs(g.previousMonth.change))} de ${up ? 'plus' : 'moins'} qu'en ${f.month(g.previousMonth.month)}`
+        : lang === 'pt' ? `${f.pct(Math.abs(g.previousMonth.change))} ${up ? 'mais' : 'menos'} do que em ${f.month(g.previousMonth.month)}`
+        : `${f.pct(Math.abs(g.previousMonth.change))} ${up ? 'more' : 'less'} than in ${f.month(g.previousMonth.month)}`);
+    }
+    if (g.previousYear.change !== null) {
+      const up = g.previousYear.change >= 0;
+      parts.push(lang === 'fr' ? `${f.pct(Math.abs(g.previousYear.change))} de ${up ? 'plus' : 'moins'} qu'en ${f.month(g.previousYear.month)}`
+        : lang === 'pt' ? `${f.pct(Math.abs(g.previousYear.change))} ${up ? 'mais' : 'menos'} do que em ${f.month(g.previousYear.month)}`
+        : `${f.pct(Math.abs(g.previousYear.change))} ${up ? 'more' : 'less'} than in ${f.month(g.previousYear.month)}`);
+    }
+    return parts.length ? ` (${parts.join(lang === 'en' ? ' and ' : lang === 'fr' ? ' et ' : ' e ')})` : '';
+  };
+  const p95 = f.mbps(r.ixp.p95Mbps);
+  const savedMbps = f.mbps(r.members.filter((m) => m.buysTransit).reduce((a, m) => a + (m.p95Mbps ?? 0), 0));
+  const share = f.pct(r.ixp.localContentShare);
+  const nNew = r.membership.new.length;
+  if (r.lang === 'fr') {
+    out.push(`En ${month}, les membres de ${ixp} ont échangé localement ${bytes} de trafic${prevTxt('fr')}.`);
+    out.push(`Le 95e centile du trafic de l'IXP a atteint ${p95}, avec une pointe de ${f.mbps(r.ixp.peakMbps)}.`);
+    out.push(`Le peering à ${ixp} a évité ${savedMbps} de transit international, soit ${f.money(r.ixp.transitSaved)} économisés ce mois-ci (${f.money(r.ixp.netSaved)} nets des frais de port).`);
+    if (r.ixp.localContentShare !== null) out.push(`Le contenu local a représenté ${share} du trafic échangé.`);
+    out.push(`${ixp} comptait ${r.membership.count} membres (${nNew} nouveau${nNew > 1 ? 'x' : ''}) et le trafic a circulé pendant ${f.pct(r.availability.trafficFlowing)} du mois.`);
+    if (r.ixp.coverage < 0.95) out.push(`Ces chiffres reposent sur des mesures couvrant ${f.pct(r.ixp.coverage)} du mois.`);
+  } else if (r.lang === 'pt') {
+    out.push(`Em ${month}, os membros do ${ixp} trocaram localmente ${bytes} de tráfego${prevTxt('pt')}.`);
+    out.push(`O percentil 95 do tráfego do IXP chegou a ${p95}, com um pico de ${f.mbps(r.ixp.peakMbps)}.`);
+    out.push(`O peering no ${ixp} evitou ${savedMbps} de trânsito internacional, uma poupança de ${f.money(r.ixp.transitSaved)} este mês (${f.money(r.ixp.netSaved)} líquidos das taxas de porta).`);
+    if (r.ixp.localContentShare !== null) out.push(`O conteúdo local representou ${share} do tráfego trocado.`);
+    out.push(`O ${ixp} tinha ${r.membership.count} membros (${nNew} ${nNew === 1 ? 'novo' : 'novos'}) e houve tráfego durante ${f.pct(r.availability.trafficFlowing)} do mês.`);
+    if (r.ixp.coverage < 0.95) out.push(`Estes valores baseiam-se em medições que cobrem ${f.pct(r.ixp.coverage)} do mês.`);
+  } else {
+    out.push(`In ${month}, members of ${ixp} exchanged ${bytes} of traffic locally${prevTxt('en')}.`);
+    out.push(`The exchange's 95th percentile reached ${p95}, with a peak of ${f.mbps(r.ixp.peakMbps)}.`);
+    out.push(`Peering at ${ixp} avoided ${savedMbps} of international transit, saving ${f.money(r.ixp.transitSaved)} this month (${f.money(r.ixp.netSaved)} net of port fees).`);
+    if (r.ixp.localContentShare !== null) out.push(`Local content made up ${share} of the traffic exchanged.`);
+    out.push(`${ixp} had ${r.membership.count} members (${nNew} new), and traffic flowed ${f.pct(r.availability.trafficFlowing)} of the month.`);
+    if (r.ixp.coverage < 0.95) out.push(`These figures rest on measurements covering ${f.pct(r.ixp.coverage)} of the month.`);
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+// Monthly impact reports: buildReport reads the local store and computes every figure through the impact
+// module; renderers turn the model into JSON (the contract for other tools), CSV, HTML and PDF.
+// Reads only; the CLI (`ixmeter report`) and the dashboard server both call these.
+import type Database from 'better-sqlite3';
+import type { IxpConfig } from '../../collector/config/types.ts';
+import type { MemberRegistry } from '../../collector/members/registry.ts';
+import { loadReportInput } from './data.ts';
+import { headlines, methodTexts } from './i18n.ts';
+import { computeReport, type ReportLang, type ReportModel } from './model.ts';
+
+export type { ReportModel, ReportLang, Figures, IxpFigures, MemberFigures, ReportInput, PortHistory } from './model.ts';
+export { computeReport } from './model.ts';
+export { loadReportInput, loadPortSamples } from './data.ts';
+export { renderCsv, parseReportCsv, CSV_COLUMNS } from './csv.ts';
+export { renderHtml } from './html.ts';
+export { renderPdf } from './pdf.ts';
+export { monthRange, addMonths, isMonth, monthOf } from './month.ts';
+export { STRINGS, formatters } from './i18n.ts';
+
+/** What {@link buildReport} needs. */
+export interface BuildReportOptions {
+  /** The local store (better-sqlite3 handle, read-only is enough). */
+  db: Database.Database;
+  /** The IXP (config.ixp, defaults filled). */
+  ixp: Pick<IxpConfig, 'id' | 'name' | 'country' | 'timezone' | 'currency' | 'transitPricePerMbps'>;
+  /** The members (resolveMembers(config, {db})). */
+  registry: MemberRegistry;
+  /** 'YYYY-MM', in the IXP's time zone. */
+  month: string;
+  lang?: ReportLang;
+  /** Epoch ms; figures of a month in progress stop here. Default Date.now(). */
+  now?: number;
+}
+
+/** Builds one IXP's monthly report. */
+export function buildReport(o: BuildReportOptions): ReportModel {
+  const now = o.now ?? Date.now();
+  const lang = o.lang ?? 'en';
+  const ixp = { id: o.ixp.id, name: o.ixp.name, country: o.ixp.country, timezone: o.ixp.timezone ?? 'UTC', currency: o.ixp.currency ?? 'USD', transitPricePerMbps: o.ixp.transitPricePerMbps ?? 0 };
+  const input = loadReportInput(o.db, { ixp, registry: o.registry, month: o.month, now });
+  const { sources, ...figures } = computeReport(input);
+  const base: Omit<ReportModel, 'headlines'> = {
+    ...figures,
+    lang,
+    method: { ...methodTexts(lang), sources, resolution: figures.ixp.resolution },
+    generatedAt: new Date(now).toISOString(),
+  };
+  return { ...base, headlines: headlines(base) };
+}
+
+/** The JSON contract: one report, or `{reports: [...]}` for several IXPs. */
+export function renderJson(reports: ReportModel | ReportModel[]): string {
+  return JSON.stringify(Array.isArray(reports) ? { reports } : reports, null, 2) + '\n';
+}
