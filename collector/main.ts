@@ -11,6 +11,8 @@ import { createScheduler, type Scheduler } from './schedule.ts';
 import { createSnmpClient, pollSwitch, systemClock, targetFromConfig, type Clock, type SnmpClient, type SnmpTarget } from './snmp/index.ts';
 import { createStore, type PollRecord, type Store } from './store/index.ts';
 import { createAlerts } from './alerts/index.ts';
+import { createForwarder } from './forward/index.ts';
+import { createMetrics } from './metrics/index.ts';
 import { resolveMembers } from './members/index.ts';
 
 /** Exit code of a collector that lost its local store (disk full, read-only): systemd restarts it. */
@@ -200,34 +202,36 @@ export async function sideComponents(config: Config, store: Store, log: Logger):
   const components: Component[] = [];
   const listeners: PollListener[] = [];
   const members = resolveMembers(config, { db: store.db });
-  if (config.influxdb) {
-    // TODO(lead): static import once collector/forward/index.ts has landed.
-    const spec = './forward/index.ts';
-    const mod = await import(spec);
-    components.push(mod.createForwarder({ ...config.influxdb, ixp: config.ixp?.id ?? 'ixp' }, {
-      store, log: getLogger('collector:forward'), tagsFor: (sw: string, port: string, time?: number) => members.tagsFor(sw, port, time),
-    }));
-  }
   if (config.metrics.listen) {
-    // TODO(lead): static import once collector/metrics/index.ts has landed.
-    const spec = './metrics/index.ts';
-    const mod = await import(spec).catch(() => null);
-    if (mod?.createMetrics) {
-      const metrics = mod.createMetrics(config.metrics, { store, log: getLogger('collector:metrics') });
-      components.push(metrics);
-      if (typeof metrics.onPoll === 'function') listeners.push((p, s, r) => metrics.onPoll(p, s, r));
-    } else {
-      log.warn('metrics exporter not available in this build; /metrics is off');
-    }
+    const metrics = createMetrics(config.metrics, { store, log: getLogger('collector:metrics') });
+    components.push(metrics);
+    listeners.push((p, _s, r) => metrics.onPoll(p, _s, r));
+  }
+  if (config.influxdb) {
+    const forwarder = createForwarder({ ...config.influxdb, ixp: config.ixp?.id ?? 'ixp' }, {
+      store, log: getLogger('collector:forward'), tagsFor: (sw, port, time) => members.tagsFor(sw, port, time),
+    });
+    components.push(forwarder);
+    // A stored poll is new work for the forwarder: send it now rather than at the next idle check.
+    listeners.push((p) => { if (p.ok) forwarder.kick(); });
   }
   if (config.alerts?.enabled) {
     const alerts = createAlerts({ alerts: config.alerts, ixp: config.ixp }, {
       db: store.db, log: getLogger('alerts'), memberForPort: (sw, port, time) => members.memberForPort(sw, port, time),
+      // Age of the oldest row InfluxDB has not acknowledged; only meaningful when forwarding.
+      backlogAge: config.influxdb ? () => oldestUnsentAge(store) : undefined,
     });
     components.push(alerts);
     listeners.push((p, s, r) => alerts.onPoll(p, s, r));
   }
   return { components, listeners };
+}
+
+/** Seconds since the oldest stored row not yet acknowledged by InfluxDB; null when none is waiting. */
+function oldestUnsentAge(store: Store, now = Date.now()): number | null {
+  let oldest: number | null = null;
+  for (const b of store.backlog()) if (b.oldest !== null && (oldest === null || b.oldest < oldest)) oldest = b.oldest;
+  return oldest === null ? null : Math.max(0, (now - oldest) / 1000);
 }
 
 /** Sends one sd_notify state line (READY=1, WATCHDOG=1, STOPPING=1). Never throws. */

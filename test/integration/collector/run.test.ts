@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { SNMPREC_DIR, startSnmpSim, type SnmpSim } from '../../helpers/snmpsim.ts';
 import { startProc, waitFor } from '../../helpers/proc.ts';
+import { startInfluxDB, type InfluxServer } from '../../helpers/influxdb.ts';
+import { freeTcpPort } from '../../helpers/ports.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const IN_RATE = 125_000; // bytes/s -> 1 Mbit/s on sfp-sfpplus9
@@ -43,6 +45,7 @@ function polls(dbFile: string): { switch: string; ok: number; error: string | nu
 }
 
 let sim: SnmpSim;
+let influx: InfluxServer;
 let work: string;
 
 beforeAll(async () => {
@@ -50,11 +53,12 @@ beforeAll(async () => {
   chmodSync(work, 0o755); // snmpsim reads the recordings as user nobody
   const dataDir = path.join(work, 'snmprec');
   movingRecording(dataDir);
-  sim = await startSnmpSim({ dataDir, readyCommunity: 'rates/routeros' });
+  [sim, influx] = await Promise.all([startSnmpSim({ dataDir, readyCommunity: 'rates/routeros' }), startInfluxDB()]);
+  await influx.query('CREATE DATABASE ixmeter');
 });
 
 afterAll(async () => {
-  await sim?.stop();
+  await Promise.all([sim?.stop(), influx?.stop()]);
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -62,7 +66,9 @@ describe('ixmeter run', () => {
   it('writes rates to the store, stops on SIGTERM, and resumes across a restart', async () => {
     const dbFile = path.join(work, 'store.db');
     const cfgFile = path.join(work, 'ixmeter.yaml');
+    const metricsPort = await freeTcpPort();
     writeFileSync(cfgFile, `
+ixp: { id: testix, name: Test IX }
 switches:
   - name: crs317
     host: 127.0.0.1
@@ -77,7 +83,8 @@ switches:
     snmp: { version: "2c", community: no-such-community }
 polling: { interval: 1, maxGapIntervals: 60 }
 store: { path: ${dbFile} }
-metrics: { listen: "" }
+metrics: { listen: "127.0.0.1:${metricsPort}" }
+influxdb: { url: "${influx.url}", api: v1, database: ixmeter }
 alerts: { enabled: false }
 `);
     const env = { ...process.env, TEST_COMMUNITY: 'rates/routeros', NOTIFY_SOCKET: '' };
@@ -87,6 +94,14 @@ alerts: { enabled: false }
     const first = start();
     try {
       await waitFor('three rates', () => portRates(dbFile).filter((r) => r.gap === null).length >= 3, 30_000, 200);
+      // Wired alongside the store: the metrics exporter and the forwarder to InfluxDB.
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      expect(text).toMatch(/ixmeter_polls_total\{switch="crs317",result="ok"\} [1-9]/);
+      expect(text).toMatch(/ixmeter_polls_total\{switch="gone",result="failed"\} [1-9]/);
+      await waitFor('points in InfluxDB', async () => {
+        const r = await influx.query(`SELECT count(in_bps) FROM ixp_port WHERE ixp = 'testix' AND switch = 'crs317' AND port = 'sfp-sfpplus9'`, 'ixmeter');
+        return ((r.results[0].series?.[0]?.values[0]?.[1] as number) ?? 0) >= 2;
+      }, 30_000, 300);
     } finally {
       await first.stop('SIGTERM');
     }
