@@ -140,6 +140,18 @@ describe('MRTG history in a report', () => {
     expect(d.ixp.coverage).toBeLessThanOrEqual(1);
     expect(d.ixp.resolution).toBe(7200);
   });
+  it('--ixp all covers dashboard.ixpConfigs, each from its own store', async () => {
+    const dir = path.join(tmp, 'all');
+    mkdirSync(path.join(dir, 'other'), { recursive: true });
+    const main = makeFixture(dir);
+    const other = makeFixture(path.join(dir, 'other'), { name: 'Cabo Verde IX' });
+    writeFileSync(other.configFile, readFileSync(other.configFile, 'utf8').replace('id: mvix', 'id: cvix').replace('currency: USD', 'currency: CVE'));
+    writeFileSync(main.configFile, readFileSync(main.configFile, 'utf8') + 'dashboard:\n  ixpConfigs: [other/ixmeter.yaml]\n');
+    const csv = parseReportCsv(await capture(['--ixp', 'all', '--month', '2025-02', '--format', 'csv', '--config', main.configFile]));
+    expect(csv.filter((r) => r.row === 'total').map((r) => [r.ixp, r.currency, r.transit_saved])).toEqual([['mvix', 'USD', 244], ['cvix', 'CVE', 244]]);
+    const j = JSON.parse(await capture(['--ixp', 'all', '--month', '2025-02', '--format', 'json', '--config', main.configFile]));
+    expect(j.reports.map((r: ReportModel) => r.ixp.name)).toEqual(['MVIX', 'Cabo Verde IX']);
+  });
   it('an unknown IXP is a clear error', async () => {
     await expect(run(['--ixp', 'nope', '--month', '2025-02', '--format', 'json', '--config', fx.configFile])).rejects.toThrow("--ixp: unknown IXP 'nope' (known: mvix, all)");
   });

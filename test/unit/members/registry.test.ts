@@ -6,6 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MemberConfig } from '../../../collector/config/types.ts';
+import type { TagsFor } from '../../../collector/forward/index.ts';
 import {
   parseIxf, IxfError, parsePeeringDb, PeeringDbError, resolveMembers, proposePortMapping, saveMembers, categoryOfInfoType,
   type PortAlias,
@@ -138,6 +139,9 @@ describe('resolveMembers', () => {
     expect(reg.tagsFor('sw1', 'Eth1/2', Date.parse('2021-01-01'))).toEqual({ member_asn: '36040', member: 'Google LLC AS36040', category: 'content' });
     // Before Google's member_since (2019-11-28 in the export) the port was nobody's.
     expect(reg.tagsFor('sw1', 'Eth1/2', Date.parse('2015-01-01'))).toEqual({});
+    // The forwarder's hook takes the registry's tagsFor as it is.
+    const hook: TagsFor = reg.tagsFor;
+    expect(hook('sw1', 'Eth1/9', Date.parse('2021-01-01'))).toEqual({ member_asn: '210', member: 'UEN (config)', category: 'education' });
   });
 
   it('proposes the QCIX mapping and says what it could not map', () => {
