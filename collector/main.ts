@@ -96,7 +96,8 @@ export function createCollector(config: Config, deps: CollectorDeps = {}): Colle
     } catch (err) {
       fatal = true;
       const e = err instanceof Error ? err : new Error(String(err));
-      onFatal(new Error(`switch ${poll.switch}: store poll: ${e.message}`), EXIT_STORE_FAILED);
+      // A StoreError already names the file, the switch and what is wrong ("disk full").
+      onFatal(e.name === 'StoreError' ? e : new Error(`local store: store poll of switch ${poll.switch}: ${e.message}`), EXIT_STORE_FAILED);
       return false;
     }
     for (const l of listeners) {

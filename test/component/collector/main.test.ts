@@ -145,7 +145,7 @@ describe('createCollector', () => {
     } finally { await c.stop(); }
     expect(fatal).toHaveLength(1);
     expect(fatal[0].code).toBe(EXIT_STORE_FAILED);
-    expect(fatal[0].err.message).toMatch(/switch sw1: store poll: local store .*disk full/);
+    expect(fatal[0].err.message).toMatch(/^local store .*: disk full \(SQLITE_FULL\)$/);
   });
 
   it('start() schedules one job per switch on the clock; stop() waits for the poll in progress', async () => {
