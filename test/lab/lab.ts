@@ -120,8 +120,15 @@ export interface Lab {
   interfaces: Map<string, number>;
   /** snmpd's log so far (for failure messages). */
   snmpdLog(): string;
-  /** Restarts snmpd (sysUpTime starts again) and re-applies aliases and the cache timeout. */
-  restartSnmpd(): Promise<void>;
+  /**
+   * Restarts snmpd (sysUpTime starts again) after `downMs` without an agent, and re-applies the cache
+   * timeout and aliases, unless `settings` is false: then nothing touches the interface table before the
+   * poller does, as after a real switch's restart (snmpd 5.9 reports 0 unicast packets from its first
+   * interface load), and the cache timeout is snmpd's default (3 s) until `applySettings()`.
+   */
+  restartSnmpd(opts?: { downMs?: number; settings?: boolean }): Promise<void>;
+  /** SNMP SET of the lab's cache timeout and aliases (done at start and by restartSnmpd). */
+  applySettings(): Promise<void>;
   /** SNMP SET of nsCacheTimeout for ifTable (seconds). */
   setCacheTimeout(seconds: number): Promise<void>;
   agentStats(): Promise<AgentStats>;
@@ -134,6 +141,8 @@ export interface Lab {
   startTraffic(flows: TrafficFlow[]): Promise<Traffic>;
   /** Drops `percent` % of management packets, both directions (tc netem; nftables where the kernel has no netem). */
   setLoss(percent: number): Promise<void>;
+  /** Management packets dropped by setLoss so far (both directions). */
+  lossDropped(): Promise<number>;
   clearLoss(): Promise<void>;
   destroy(): Promise<void>;
 }
@@ -296,7 +305,7 @@ export async function createLab(opts: LabOptions = {}): Promise<Lab> {
     ]);
   };
 
-  const startSnmpd = async () => {
+  const startSnmpd = async (settings = true) => {
     snmpdLog = '';
     const child = spawnChild(['netns', 'exec', switchNs, 'snmpd', '-f', '-Lo', '-p', path.join(work, 'snmpd.pid')], {
       ...snmpEnv(mibDir), SNMPCONFPATH: work, SNMP_PERSISTENT_DIR: persist,
@@ -315,17 +324,20 @@ export async function createLab(opts: LabOptions = {}): Promise<Lab> {
         await new Promise((r) => setTimeout(r, 100));
       }
     }
-    await applyAgentSettings();
+    if (settings) await applyAgentSettings();
   };
 
   const lab: Lab = {
     id, switchNs, sysName, host: mgmt.sw, rootAddress: mgmt.root, community, v3, ports, interfaces,
     snmpdLog: () => snmpdLog,
 
-    async restartSnmpd() {
+    async restartSnmpd(o: { downMs?: number; settings?: boolean } = {}) {
       if (snmpd) await stopChild(snmpd);
-      await startSnmpd();
+      if (o.downMs) await new Promise((r) => setTimeout(r, o.downMs));
+      await startSnmpd(o.settings ?? true);
     },
+
+    applySettings: () => applyAgentSettings(),
 
     async setCacheTimeout(seconds: number) {
       cacheTimeout = seconds;
@@ -427,14 +439,30 @@ export async function createLab(opts: LabOptions = {}): Promise<Lab> {
       // This kernel has no sch_netem: drop the same share with nftables inside the switch namespace,
       // on the management veth only, requests in and responses out.
       const rules = `table inet ixlab {
-  chain in { type filter hook input priority 0; policy accept; iifname "mgmt0" numgen random mod 100 < ${percent} drop; }
-  chain out { type filter hook output priority 0; policy accept; oifname "mgmt0" numgen random mod 100 < ${percent} drop; }
+  chain in { type filter hook input priority 0; policy accept; iifname "mgmt0" numgen random mod 100 < ${percent} counter drop; }
+  chain out { type filter hook output priority 0; policy accept; oifname "mgmt0" numgen random mod 100 < ${percent} counter drop; }
 }
 `;
       const file = path.join(work, 'loss.nft');
       writeFileSync(file, rules);
       await run('ip', ['netns', 'exec', switchNs, 'nft', '-f', file]);
       lossMode = 'nft';
+    },
+
+    async lossDropped() {
+      if (lossMode === 'netem') {
+        let n = 0;
+        for (const out of [(await run('tc', ['-s', 'qdisc', 'show', 'dev', rootVeth])).stdout,
+          (await run('ip', ['netns', 'exec', switchNs, 'tc', '-s', 'qdisc', 'show', 'dev', 'mgmt0'])).stdout]) {
+          for (const m of out.matchAll(/dropped (\d+)/g)) n += Number(m[1]);
+        }
+        return n;
+      }
+      if (lossMode === 'nft') {
+        const out = (await run('ip', ['netns', 'exec', switchNs, 'nft', 'list', 'table', 'inet', 'ixlab'])).stdout;
+        return [...out.matchAll(/counter packets (\d+)/g)].reduce((a, m) => a + Number(m[1]), 0);
+      }
+      return 0;
     },
 
     async clearLoss() {

@@ -12,6 +12,7 @@ have chromium || need+=(chromium)
 have ip || need+=(iproute2)
 have tc || need+=(iproute2)
 have socat || need+=(socat)
+have nft || need+=(nftables)  # lab: management-path loss where the kernel has no sch_netem
 have pdftotext || need+=(poppler-utils)
 have nginx || need+=(nginx-light)
 have cloud-init || need+=(cloud-init)
