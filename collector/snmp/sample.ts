@@ -88,13 +88,17 @@ export async function pollSwitch(client: SnmpClient, sw: PollTarget, clock: Cloc
   const plan = fallbackPlan.get(client);
   const ifColumns = plan === 'walk' ? [...IF_COLUMNS, ...IF_FALLBACK_COLUMNS] : IF_COLUMNS;
 
+  // The Sample's time is when the walk that carried the octet counters ended (not when the
+  // slowest of the three requests ended), so that the jitter of the others does not enter rates.
+  const stamp = () => ({ time: clock.now(), mono: clock.mono() });
+  let ifxAt = { time: 0, mono: 0 };
+  let iftAt = ifxAt;
   const [sys, ifx, ift] = await Promise.all([
     client.get([SYS.sysUpTime, SYS.sysName, SYS.sysDescr]).catch(fail('get system')),
-    client.bulkColumns(IFX_COLUMNS, rep).catch(fail('walk ifXTable')),
-    client.bulkColumns(ifColumns, rep).catch(fail('walk ifTable')),
+    client.bulkColumns(IFX_COLUMNS, rep).then((r) => { ifxAt = stamp(); return r; }, fail('walk ifXTable')),
+    client.bulkColumns(ifColumns, rep).then((r) => { iftAt = stamp(); return r; }, fail('walk ifTable')),
   ]);
-  const time = clock.now();
-  const mono = clock.mono();
+  let { time, mono } = plan === 'walk' ? iftAt : ifxAt;
   const sysUpTime = num(sys[0] ?? undefined);
   if (sysUpTime === null) fail('get system')(new Error('agent has no sysUpTime'));
 
@@ -132,6 +136,7 @@ export async function pollSwitch(client: SnmpClient, sw: PollTarget, clock: Cloc
     } else {
       fallbackPlan.set(client, 'walk');
       const more = await client.bulkColumns(IF_FALLBACK_COLUMNS, rep).catch(fail('walk ifTable'));
+      ({ time, mono } = stamp());
       for (const [k, v] of more) cols.set(k, v);
       for (const c of more.values()) for (const k of c.keys()) if (typeof k === 'number') indexes.add(k);
     }
