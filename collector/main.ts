@@ -158,7 +158,8 @@ export function createCollector(config: Config, deps: CollectorDeps = {}): Colle
     log.info({ switches: config.switches.length, interval: config.polling.interval, store: config.store.path }, 'collector started');
     notify('READY=1');
     const usec = Number(process.env.WATCHDOG_USEC);
-    if (process.env.NOTIFY_SOCKET && usec > 0) {
+    const wdPid = process.env.WATCHDOG_PID;
+    if (process.env.NOTIFY_SOCKET && usec > 0 && (!wdPid || Number(wdPid) === process.pid)) {
       watchdog = setInterval(() => notify('WATCHDOG=1'), Math.max(1000, usec / 2000));
       watchdog.unref();
     }

@@ -11,6 +11,8 @@ import { configureLogging, getLogger } from '../log.ts';
 import { createCollector } from '../main.ts';
 import { targetFromConfig } from '../snmp/index.ts';
 import { createStore } from '../store/index.ts';
+import { parseListen } from '../metrics/index.ts';
+import { resolveMembers } from '../members/index.ts';
 
 export const summary = 'Run the collector: poll the switches, store locally, forward to InfluxDB';
 
@@ -60,6 +62,12 @@ export async function run(argv: string[]): Promise<number> {
     // Build, never start: the store is created (not opened), the collector stores its arguments.
     const store = createStore(config.store, { log: log.child('store') });
     createCollector(config, { store, log });
+    try {
+      if (config.metrics.listen) parseListen(config.metrics.listen);
+      resolveMembers(config); // parses the IX-F and PeeringDB files the config names
+    } catch (err) {
+      throw new CliError(`${file}: ${(err as Error).message}`, 2);
+    }
     process.stdout.write(`${file}: configuration OK (${config.switches.length} switch${config.switches.length === 1 ? '' : 'es'}, every ${config.polling.interval} s, store ${config.store.path}${config.influxdb ? `, InfluxDB ${config.influxdb.api} ${config.influxdb.url}` : ''})\n`);
     return 0;
   }
