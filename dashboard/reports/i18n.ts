@@ -135,6 +135,7 @@ export function headlines(r: Omit<ReportModel, 'headlines'>): string[] {
     if (r.ixp.localContentShare !== null) out.push(`Le contenu local a représenté ${share} du trafic échangé.`);
     out.push(`${ixp} comptait ${r.membership.count} membres (${nNew} nouveau${nNew > 1 ? 'x' : ''}) et le trafic a circulé pendant ${f.pct(r.availability.trafficFlowing)} du mois.`);
     if (r.ixp.coverage < 0.95) out.push(`Ces chiffres reposent sur des mesures couvrant ${f.pct(r.ixp.coverage)} du mois.`);
+    if (r.ixp.resolution > 300) out.push(`Une partie de ces chiffres provient d'un historique à la résolution de ${f.resolution(r.ixp.resolution)} (et non de 5 minutes) : le 95e centile et la pointe y sont sous-estimés.`);
   } else if (r.lang === 'pt') {
     out.push(`Em ${month}, os membros do ${ixp} trocaram localmente ${bytes} de tráfego${prevTxt('pt')}.`);
     out.push(`O percentil 95 do tráfego do IXP chegou a ${p95}, com um pico de ${f.mbps(r.ixp.peakMbps)}.`);
@@ -142,6 +143,7 @@ export function headlines(r: Omit<ReportModel, 'headlines'>): string[] {
     if (r.ixp.localContentShare !== null) out.push(`O conteúdo local representou ${share} do tráfego trocado.`);
     out.push(`O ${ixp} tinha ${r.membership.count} membros (${nNew} ${nNew === 1 ? 'novo' : 'novos'}) e houve tráfego durante ${f.pct(r.availability.trafficFlowing)} do mês.`);
     if (r.ixp.coverage < 0.95) out.push(`Estes valores baseiam-se em medições que cobrem ${f.pct(r.ixp.coverage)} do mês.`);
+    if (r.ixp.resolution > 300) out.push(`Parte destes valores vem de histórico com resolução de ${f.resolution(r.ixp.resolution)} (e não de 5 minutos): o percentil 95 e o pico ficam subestimados.`);
   } else {
     out.push(`In ${month}, members of ${ixp} exchanged ${bytes} of traffic locally${prevTxt('en')}.`);
     out.push(`The exchange's 95th percentile reached ${p95}, with a peak of ${f.mbps(r.ixp.peakMbps)}.`);
@@ -149,6 +151,7 @@ export function headlines(r: Omit<ReportModel, 'headlines'>): string[] {
     if (r.ixp.localContentShare !== null) out.push(`Local content made up ${share} of the traffic exchanged.`);
     out.push(`${ixp} had ${r.membership.count} members (${nNew} new), and traffic flowed ${f.pct(r.availability.trafficFlowing)} of the month.`);
     if (r.ixp.coverage < 0.95) out.push(`These figures rest on measurements covering ${f.pct(r.ixp.coverage)} of the month.`);
+    if (r.ixp.resolution > 300) out.push(`Part of these figures comes from history at ${f.resolution(r.ixp.resolution)} resolution (not 5 minutes), which understates the 95th percentile and the peak.`);
   }
   return out;
 }

@@ -24,7 +24,7 @@ export async function renderPdf(html: string, opts: { timeoutMs?: number } = {})
       `--user-data-dir=${path.join(dir, 'profile')}`, `--print-to-pdf=${out}`, pathToFileURL(src).href,
     ];
     await new Promise<void>((resolve, reject) => {
-      execFile(chromiumPath(), args, { timeout: opts.timeoutMs ?? 60_000 }, (err, _stdout, stderr) => {
+      execFile(chromiumPath(), args, { timeout: opts.timeoutMs ?? 120_000 }, (err, _stdout, stderr) => {
         if (err) {
           const code = (err as NodeJS.ErrnoException).code;
           reject(new Error(code === 'ENOENT' ? `${chromiumPath()} not found: install Debian's chromium package (or set IXMETER_CHROMIUM)` : `chromium failed: ${String(stderr).trim().split('\n').slice(-3).join(' ') || err.message}`));

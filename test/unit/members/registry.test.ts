@@ -158,6 +158,14 @@ describe('resolveMembers', () => {
     expect(un.find((p) => p.asn === 11708)!.reason).toBe('no SNMP port has AS11708 in its ifAlias');
   });
 
+  it('reads the files named in config.memberSources', () => {
+    const reg = resolveMembers({ members: [], memberSources: { ixf: path.join(FIX, 'ixf/example-qcix-v1.0-2020-03-14.json'), peeringdb: path.join(FIX, 'peeringdb/net-sample.json'), ifAlias: true } }, { ifAliases: [] });
+    expect(reg.list()).toHaveLength(19);
+    expect(reg.get(36040)!.category).toEqual({ value: 'content', source: 'peeringdb' });
+    expect(reg.get(397806)!.category).toEqual({ value: 'route-server', source: 'peeringdb' });
+    expect(() => resolveMembers({ members: [], memberSources: { ixf: path.join(FIX, 'peeringdb/net-sample.json'), ifAlias: true } })).toThrow(/net-sample\.json: version: missing/);
+  });
+
   it('keeps port history in the store: a port changing hands stays attributed', () => {
     const db = new Database(path.join(tmp, 'h.db'));
     db.exec(readFileSync(path.join(import.meta.dirname, '../../../collector/store/migrations/002_members.sql'), 'utf8'));
