@@ -14,7 +14,7 @@ import { createUserStore, hashPassword, saveUsers } from '../../dashboard/server
 import { createSqliteReader } from '../../dashboard/readers/sqlite.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
 import { freeTcpPort } from '../helpers/ports.ts';
-import { EVIL, IXP, MEMBERS, writeFixture } from './fixture.ts';
+import { EVIL, IXP, IXP2, MEMBERS, writeFixture } from './fixture.ts';
 
 const ARTIFACTS = path.resolve('test-artifacts/e2e');
 const PASSWORD = 'correct horse battery';
@@ -29,11 +29,14 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   dir = mkdtempSync(path.join(tmpdir(), 'ixm-e2e-'));
   const storeFile = path.join(dir, 'store.db');
-  writeFixture(storeFile, Date.now(), 3);
+  writeFixture(storeFile, Date.now(), 2, true);
   db = new Database(storeFile, { readonly: true, fileMustExist: true });
   const service = createService({
     reader: createSqliteReader(db),
-    ixps: [{ ixp: IXP, members: MEMBERS, publicMembers: false, ifAlias: true, pollInterval: 300 }],
+    ixps: [
+      { ixp: IXP, members: MEMBERS, publicMembers: false, ifAlias: true, pollInterval: 300 },
+      { ixp: IXP2, members: [], publicMembers: false, ifAlias: true, pollInterval: 300 },
+    ],
   });
   const hash = await hashPassword(PASSWORD);
   const usersFile = path.join(dir, 'users.json');
@@ -74,6 +77,13 @@ async function login(page: Page, username: string): Promise<void> {
   await page.getByTestId('login-password').fill(PASSWORD);
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.getByTestId('login-submit').click()]);
   await page.waitForSelector('body[data-ready=true]', { timeout: 20_000 });
+}
+
+/** Logs in through the API (the context's cookie jar gets the session), then opens `url`. */
+async function loginTo(page: Page, username: string, url: string): Promise<void> {
+  const res = await page.context().request.post(`${base}/api/session`, { data: { username, password: PASSWORD } });
+  expect(res.status()).toBe(200);
+  await open(page, url);
 }
 
 /**
@@ -118,9 +128,16 @@ describe('dashboard pages in Chromium', () => {
       expect(await fig.getByTestId('coverage').textContent(), id).toMatch(/coverage \d+%/);
       expect((await fig.getByTestId(`${id}-note`).textContent())!.length, id).toBeGreaterThan(30);
     }
+    // The store says simulated: every page says demo data.
+    expect(await page.getByTestId('demo-badge').textContent()).toBe('Demo data');
     // Public visitors get no members link (the API refuses member rows to them).
     expect(await page.getByTestId('nav-members').count()).toBe(0);
     await shot(page, 'overview');
+    // Two public IXPs: the selector switches between them.
+    await Promise.all([page.waitForURL(/ixp=cvix/), page.getByTestId('ixp-select').selectOption(IXP2.id)]);
+    await page.waitForSelector('body[data-ready=true]');
+    expect(await page.getByTestId('ixp-name').textContent()).toBe(IXP2.name);
+    expect(await page.getByTestId('period-tz').textContent()).toContain('Atlantic/Cape_Verde');
     expect(errors).toEqual([]);
   });
 
@@ -211,10 +228,9 @@ describe('dashboard pages in Chromium', () => {
 
   it('reporter: impact overview draws every IXP side by side', async () => {
     const { page, errors } = await browser.page();
-    await login(page, 'reporter');
-    expect(new URL(page.url()).pathname).toBe('/impact.html');
+    await loginTo(page, 'reporter', '/impact.html');
     await page.waitForSelector('[data-testid=impact-table]');
-    expect(await page.getByTestId('impact-row').count()).toBe(1);
+    expect(await page.getByTestId('impact-row').count()).toBe(2);
     expect(await page.locator('[data-testid=impact-row] td').first().textContent()).toBe(IXP.name);
     const c = await chartStats(page, 'chart-impact', GREEN);
     expect(c.points).toBeGreaterThan(0);
@@ -253,7 +269,7 @@ describe('dashboard pages in Chromium', () => {
 
   it('a member whose name is HTML sees it as literal text, and nothing runs', async () => {
     const { page, dialogs, errors } = await browser.page();
-    await login(page, 'evilmember');
+    await loginTo(page, 'evilmember', `/member.html?ixp=${IXP.id}`);
     expect(await page.getByTestId('member-name').textContent()).toBe(EVIL);
     expect(await page.getByTestId('port-alias').textContent()).toBe(EVIL);
     expect(await page.title()).toContain(EVIL);
@@ -271,7 +287,7 @@ describe('dashboard pages in Chromium', () => {
       `/port.html?ixp=${IXP.id}&switch=sw1&port=${encodeURIComponent('xe-0/0/1')}`, '/impact.html', '/login.html',
     ];
     const { page, context } = await browser.page({ extraHTTPHeaders: { 'accept-encoding': 'gzip, br' } });
-    await login(page, 'operator');
+    await loginTo(page, 'operator', '/login.html');
     const cdp = await context.newCDPSession(page);
     for (const url of pages) {
       await cdp.send('Network.clearBrowserCache'); // a first visit: nothing cached

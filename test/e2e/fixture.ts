@@ -28,6 +28,12 @@ export const MEMBERS: MemberConfig[] = [
   { asn: 65004, name: EVIL, category: 'isp', buysTransit: true, ports: [{ switch: 'sw1', port: 'xe-0/0/4' }] },
 ];
 
+/** A second IXP for the selector and the side-by-side impact view (the SQLite reader serves one store). */
+export const IXP2: IxpConfig = {
+  id: 'cvix', name: 'Cabo Verde IX', country: 'CV', timezone: 'Atlantic/Cape_Verde', currency: 'EUR',
+  transitPricePerMbps: 18, public: true,
+};
+
 const STEP = 300_000;
 
 /** Daily shape 0.2..1.0 peaking at 21:00 local (UTC+5). */
@@ -38,10 +44,11 @@ function shape(t: number): number {
 
 /**
  * Writes `days` of 5-minute polls ending at `end` (ms) into a new store at `file`.
- * Port 4 is down for the 6 hours before the last 2 hours. Returns the time of the last poll.
+ * Port 4 is down for the 6 hours before the last 2 hours. `simulated` marks the store as demo data.
+ * Returns the time of the last poll.
  */
-export function writeFixture(file: string, end: number, days = 4): number {
-  const store = createStore({ path: file, retention: { rawDays: 3650, rollupDays: 3650, pollDays: 3650 } }, { now: () => end, simulated: false });
+export function writeFixture(file: string, end: number, days = 4, simulated = false): number {
+  const store = createStore({ path: file, retention: { rawDays: 3650, rollupDays: 3650, pollDays: 3650 } }, { now: () => end, simulated });
   store.open();
   const last = Math.floor(end / STEP) * STEP;
   const first = last - days * 86_400_000;

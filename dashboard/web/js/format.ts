@@ -121,6 +121,7 @@ export function date(ms: number, tz: string): string {
 export function axisTime(ms: number, tz: string, spanMs: number): string {
   const D = 86_400_000;
   if (spanMs <= 1.5 * D) return df(tz, { hour: '2-digit', minute: '2-digit' }).format(ms);
+  if (spanMs <= 3.5 * D) return df(tz, { weekday: 'short', hour: '2-digit', minute: '2-digit' }).format(ms);
   if (spanMs <= 40 * D) return df(tz, { day: 'numeric', month: 'short' }).format(ms);
   return df(tz, { month: 'short', year: '2-digit' }).format(ms);
 }

@@ -169,7 +169,7 @@ function periodBar(ctx: Ctx): HTMLElement {
   return el('div', { class: 'periodbar' },
     el('div', { class: 'segs', role: 'group', 'aria-label': t('period.label') }, ...buttons, customBtn),
     custom,
-    el('span', { class: 'tz' }, t('period.tz', { tz: ctx.tz })));
+    el('span', { class: 'tz', 'data-testid': 'period-tz' }, t('period.tz', { tz: ctx.tz })));
 }
 
 /** Seconds between refreshes: the poll interval, kept between 30 s and 5 min (slow links). */
@@ -234,7 +234,11 @@ function errorView(e: unknown, ctx: Ctx, retry: () => void): HTMLElement {
   if (e instanceof HttpError && e.status === 401) {
     return notice(t('auth.needLogin'), 'info', el('a', { class: 'btn btn-primary', href: `/login.html?next=${encodeURIComponent(location.pathname + location.search)}`, 'data-testid': 'notice-login' }, t('nav.login')));
   }
-  if (e instanceof HttpError && e.status === 403) return notice(e.message || t('member.forbidden'), 'error');
+  if (e instanceof HttpError && e.status === 403) {
+    const own = ctx.session.role === 'member' && ctx.session.asns?.length ? el('a', { class: 'btn', href: memberHref(ctx, ctx.session.asns[0]), 'data-testid': 'notice-own' }, t('member.own')) : null;
+    return notice(t('auth.forbidden'), 'error', own);
+  }
+  if (e instanceof HttpError && e.status === 404) return notice(t('common.notFound', { what: e.message }), 'error');
   const b = el('button', { type: 'button', class: 'btn', 'data-testid': 'retry' }, t('common.retry'));
   b.addEventListener('click', retry);
   void ctx;
@@ -292,12 +296,11 @@ export async function startPage<D>(spec: PageSpec<D>): Promise<void> {
   const cycle = async () => {
     if (timer) clearTimeout(timer);
     try {
-      const [now, d] = await Promise.all([
-        spec.needsIxp && ctx.ixp ? get<NowResponse>(`/ixps/${seg(ctx.ixp.id)}/now`).catch(() => null) : Promise.resolve(null),
-        spec.needsIxp && !ctx.ixp ? Promise.resolve(null as D | null) : spec.load(ctx),
-      ]);
-      ctx.now = now;
-      data = d as D;
+      const nowP = spec.needsIxp && ctx.ixp ? get<NowResponse>(`/ixps/${seg(ctx.ixp.id)}/now`).catch(() => null) : Promise.resolve(null);
+      const dataP = spec.needsIxp && !ctx.ixp ? Promise.resolve(null as D | null) : spec.load(ctx);
+      void dataP.catch(() => undefined); // handled below; avoids an unhandled-rejection report while nowP settles
+      ctx.now = await nowP;
+      data = (await dataP) as D;
       loaded = true;
       error = null;
     } catch (e) {
