@@ -32,7 +32,7 @@ export function createInfluxReader(cfg: InfluxConfig, opts: { fetch?: typeof fet
     if (cfg.retentionPolicy) body.set('rp', cfg.retentionPolicy);
     let res: Response;
     try {
-      res = await f(`${base}/query`, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? cfg.timeout ?? 30_000) });
+      res = await f(`${base}/query`, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? 120_000) });
     } catch (err) {
       throw new InfluxReadError(`InfluxDB ${base}: ${(err as Error).message}`);
     }
@@ -130,14 +130,20 @@ export function createInfluxReader(cfg: InfluxConfig, opts: { fetch?: typeof fet
     async memberWindows(ixp, members, from, to) {
       const byAsn = new Map<number, WindowSample[]>();
       const maxUtil = new Map<string, number>();
-      const groups = new Map<number, PortRef[]>();
-      for (const m of members) { let g = groups.get(m.asn); if (!g) { g = []; groups.set(m.asn, g); } g.push(m); }
-      const q: SeriesQuery = { from: 0, to: 0, step: 300, res: 300 };
-      for (const [asn, ps] of groups) {
-        const series = await query(`SELECT sum("i") AS "i", sum("o") AS "o", mean("c") AS "c" FROM (SELECT mean("in_bps_avg") AS "i", mean("out_bps_avg") AS "o", mean("coverage") AS "c" FROM "ixp_port_5m" WHERE "ixp" = ${lit(ixp)} AND ${ports(ps)} AND ${range(from, to)} GROUP BY ${groupTime(q)}, "switch", "port" fill(none)) WHERE ${range(from, to)} GROUP BY ${groupTime(q)} fill(none)`);
-        const out: WindowSample[] = [];
-        for (const s of series) for (const v of s.values) out.push({ t: v[0] as number, inBps: num(v[col(s, 'i')]), outBps: num(v[col(s, 'o')]), res: 300, coverage: num(v[col(s, 'c')]) ?? 1 });
-        if (out.length) byAsn.set(asn, out);
+      // One query: the member_asn tag written with each point attributes it (history stays with the member that had the
+      // port then); only the ports the server counts as member ports are read.
+      if (members.length) {
+        const q: SeriesQuery = { from, to, step: 300, res: 300 };
+        // ixp_port_5m holds one point per port per window, so a plain sum per window is the sum over ports (no subquery).
+        const series = await query(`SELECT sum("in_bps_avg") AS "i", sum("out_bps_avg") AS "o", mean("coverage") AS "c" FROM "ixp_port_5m" WHERE "ixp" = ${lit(ixp)} AND ${ports(members)} AND ${range(from, to)} GROUP BY ${groupTime(q)}, "member_asn" fill(none)`);
+        const fallback = new Map(members.map((m) => [m.asn, m.asn]));
+        for (const s of series) {
+          const asn = Number(s.tags?.member_asn);
+          if (!Number.isSafeInteger(asn) || !fallback.has(asn)) continue; // untagged points: no member when written
+          const out = byAsn.get(asn) ?? [];
+          for (const v of s.values) out.push({ t: v[0] as number, inBps: num(v[col(s, 'i')]), outBps: num(v[col(s, 'o')]), res: 300, coverage: num(v[col(s, 'c')]) ?? 1 });
+          byAsn.set(asn, out);
+        }
       }
       if (members.length) {
         const series = await query(`SELECT max("util_in_max") AS "ui", max("util_out_max") AS "uo" FROM "ixp_port_5m" WHERE "ixp" = ${lit(ixp)} AND ${ports(members)} AND ${range(from, to)} GROUP BY "switch", "port"`);

@@ -95,9 +95,10 @@ export function sqliteStore(opts: { wave?: boolean } = {}): { db: Database.Datab
     for (const r of rollups) ru.run(ids.get(r.port), r.t, r.inBps, r.inBps, r.outBps, r.outBps, r.inBps / 8000, r.outBps / 8000, r.util, r.util, r.up);
     const ra = db.prepare(`INSERT INTO rates (port_id, t, interval, in_bps, out_bps, in_pps, out_pps, in_errors, out_errors, in_discards, out_discards,
       util_in, util_out, oper_up, speed_mbps, in_octets, out_octets, gap) VALUES (?, ?, 60, ?, ?, ?, ?, 0, 0, 0, 0, ?, ?, ?, ?, ?, ?, ?)`);
+    const gapRow = db.prepare(`INSERT INTO rates (port_id, t, interval, oper_up, speed_mbps, in_octets, out_octets, gap) VALUES (?, ?, 60, ?, ?, ?, ?, ?)`);
     for (const r of rates) {
       const sp = PORTS.find((p) => p.port === r.port)!.speed;
-      if (r.gap) ra.run(ids.get(r.port), r.t, null, null, null, null, null, null, r.up, sp, r.octets, r.octets, r.gap);
+      if (r.gap) gapRow.run(ids.get(r.port), r.t, r.up, sp, r.octets, r.octets, r.gap);
       else ra.run(ids.get(r.port), r.t, r.inBps, r.outBps, r.inBps / 8000, r.outBps / 8000, r.util, r.util, r.up, sp, r.octets, r.octets, null);
     }
     db.prepare('INSERT INTO polls (switch, t, duration_ms, ok, ports, error, sys_uptime) VALUES (?, ?, 120, 1, 6, NULL, 1000)').run(SW, NOW - 30_000);
@@ -111,6 +112,8 @@ export function influxLines(ixp: string, opts: { wave?: boolean } = {}): string[
   const { rollups, rates } = dataset(opts);
   const tags = (port: string) => {
     const m = MEMBERS.find((x) => x.ports.some((p) => p.port === port));
+    // et5's member is known from its ifAlias only: the forwarder tags it from the registry all the same.
+    if (port === 'et5') return { ixp, switch: SW, port, member_asn: 65004, member: XSS, category: 'isp' };
     return { ixp, switch: SW, port, member_asn: m?.asn, member: m?.name, category: m?.category };
   };
   const lines: string[] = [];
