@@ -208,7 +208,7 @@ export function evaluateCollapse(
   }
   return [{
     key: what.key, rule: what.rule, bad, member: what.member, state: 'LOW',
-    detail: `traffic ${mbps(currentBps)} vs ${mbps(base)} usual`, value: currentBps ?? undefined, threshold: base === null ? undefined : rule.ratio * base,
+    detail: `${what.rule === 'exchange-collapse' ? 'exchange traffic' : 'traffic'} ${mbps(currentBps)} vs ${mbps(base)} usual`, value: currentBps ?? undefined, threshold: base === null ? undefined : rule.ratio * base,
   }];
 }
 

@@ -85,7 +85,7 @@ describe('alerts on polls', () => {
     for (let i = 0; i < 2; i++) poll({ e1Bps: 1e6, e2Bps: 1e6 });
     await alerts.flush();
     expect(sent.map((m) => m.key).sort()).toEqual(['exchange-collapse', 'member-collapse|AS65001 Raajje', 'member-collapse|AS65002 Ooredoo']);
-    expect(sent.find((m) => m.key === 'exchange-collapse')?.text).toBe('MVIX: LOW: traffic 1.0Mb/s vs 250Mb/s usual');
+    expect(sent.find((m) => m.key === 'exchange-collapse')?.text).toBe('MVIX: LOW: exchange traffic 1.0Mb/s vs 250Mb/s usual');
   });
 
   it('port down after the pending polls, one recovery; an unaliased port is not watched', async () => {
