@@ -74,6 +74,7 @@ export function loadReportInput(db: Database.Database, o: LoadOptions): ReportIn
     transitPricePerMbps: m.transitPricePerMbps?.value ?? o.ixp.transitPricePerMbps,
     portFeePerMonth: m.portFeePerMonth.value, joined: m.joined?.value, left: m.left?.value,
     sources: { name: m.name.source, category: m.category.source },
+    portCount: m.ports.length,
   }));
   // Every (port, membership range) overlapping the whole span, with its samples loaded once.
   const all: { asn: number; p: { switch: string; port: string; validFrom: number | null; validTo: number | null }; speed: number | null; samples: (WindowSample & { source: string })[] }[] = [];

@@ -116,6 +116,8 @@ export interface ReportMember {
   joined?: string;
   left?: string;
   sources?: { name: string; category: string };
+  /** Ports the member has had at any time; a member whose ports all lie outside the period was not there. */
+  portCount?: number;
 }
 
 /** One member port's samples over a period (already clipped to when it belonged to the member). */
@@ -205,7 +207,7 @@ export function computeReport(input: ReportInput): Omit<ReportModel, 'lang' | 'm
   for (const m of input.members) {
     const ports = portsByAsn.get(m.asn) ?? [];
     const listed = (!m.joined || m.joined < toDay) && (!m.left || m.left > fromDay);
-    if (!ports.length && !listed) continue;
+    if (!ports.length && (!listed || (m.portCount ?? 0) > 0)) continue;
     // Membership within the period: from the earliest port start (or join date) to the latest port end.
     let mFrom = from;
     let mTo = end;

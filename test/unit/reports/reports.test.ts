@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addMonths, buildReport, loadPortSamples, monthRange, parseReportCsv, renderCsv, type ReportModel } from '../../../dashboard/reports/index.ts';
+import { addMonths, buildReport, computeReport, loadPortSamples, monthRange, parseReportCsv, renderCsv, type ReportModel } from '../../../dashboard/reports/index.ts';
 import { openDatabase } from '../../../collector/store/sqlite.ts';
 import { loadConfig } from '../../../collector/config/load.ts';
 import { resolveMembers } from '../../../collector/members/index.ts';
@@ -63,5 +63,22 @@ describe('languages', () => {
       expect(r.headlines[0]).toMatch(/^Em fevereiro de 2025, os membros do MVIX trocaram localmente 234,4 GB de tráfego \(7712,5\s?% mais do que em janeiro de 2025\)\.$/);
       expect(r.method.p95).toContain('Percentil 95');
     } finally { db.close(); }
+  });
+});
+
+describe('membership over time', () => {
+  it('a member whose ports all ended before the month is not counted; one listed without ports is', () => {
+    const from = Date.UTC(2025, 1, 1);
+    const to = Date.UTC(2025, 2, 1);
+    const empty = { month: 'x', from: 0, to: 1, ports: [] };
+    const m = (asn: number, portCount: number) => ({ asn, name: `m${asn}`, category: 'isp' as const, buysTransit: true, transitPricePerMbps: 1, portFeePerMonth: 0, portCount });
+    const r = computeReport({
+      ixp: { id: 'x', name: 'X', timezone: 'UTC', currency: 'USD', transitPricePerMbps: 1 }, month: '2025-02', from, to, now: to,
+      members: [m(1, 1), m(2, 0), m(3, 1)],
+      ports: [{ switch: 's', port: 'p3', asn: 3, validFrom: null, validTo: null, speedMbps: 1000, samples: [{ t: from, res: 300, inBpsAvg: 1, inBps: 1e6, outBps: 1e6 } as never], sources: ['poll'] }],
+      previousMonth: empty, previousYear: empty, trend: [], pollWindows: null,
+    });
+    expect(r.members.map((x) => x.asn).sort()).toEqual([2, 3]);
+    expect(r.membership.count).toBe(2);
   });
 });
