@@ -54,6 +54,10 @@ export interface Alerts {
   flush(): Promise<void>;
   /** Current rule states (for status pages and tests). */
   states(): Map<string, AlertState>;
+  /** Outbox health per channel (for the health panel and metrics): messages waiting, age of the oldest, last error. */
+  health(): { channel: string; pending: number; oldestAgeSeconds: number | null; lastError: string | null }[];
+  /** Modem registration and signal (AT+CREG?, AT+CSQ), or null without an SMS channel. */
+  modemStatus(): Promise<{ registered: boolean | null; signal: number | null } | null>;
 }
 
 /** Builds the channels the config asks for (the SMS channel over a modem). Resolves the SIM PIN. */
@@ -103,6 +107,7 @@ const IDLE_CHECK_MS = 30_000;
 /** Create the alerts component. Nothing is opened until start(). */
 export function createAlerts(cfg: { alerts: AlertsConfig; ixp?: Pick<IxpConfig, 'id' | 'name'> }, deps: AlertsDeps): Alerts {
   const log = deps.log ?? getLogger('alerts');
+  let modem: Modem | undefined = deps.modem;
   const now = deps.now ?? Date.now;
   const a = cfg.alerts;
   const ixpName = cfg.ixp?.id?.toUpperCase() ?? 'IXP';
@@ -261,7 +266,14 @@ export function createAlerts(cfg: { alerts: AlertsConfig; ixp?: Pick<IxpConfig, 
       outbox = openOutbox(deps.db);
       states = outbox.loadStates();
       history = deps.history ?? rollupHistory(deps.db);
-      channels = deps.channels ?? createChannels(a, { log, modem: deps.modem, env: deps.env });
+      if (!modem && !deps.channels && a.channels.sms) {
+        const sms = a.channels.sms;
+        modem = createModem(
+          { device: sms.device, baud: sms.baud, timeout: sms.timeout, retries: sms.retries, pin: sms.pin === undefined ? undefined : resolveSecret(sms.pin, 'alerts.channels.sms.pin', deps.env) },
+          { log: log.child('sms') },
+        );
+      }
+      channels = deps.channels ?? createChannels(a, { log, modem, env: deps.env });
       stopped = false;
       const pending = outbox.pending();
       if (pending.length) log.info({ pending: pending.length }, 'alerts waiting in the outbox from before the restart');
@@ -318,5 +330,19 @@ export function createAlerts(cfg: { alerts: AlertsConfig; ixp?: Pick<IxpConfig, 
     },
 
     states: () => new Map(states),
+
+    health() {
+      const rows = outbox?.pending() ?? [];
+      const t = now();
+      return channels.map((ch) => {
+        const mine = rows.filter((r) => r.channel === ch.name);
+        const oldest = mine.reduce<number | null>((m, r) => (m === null || r.created < m ? r.created : m), null);
+        return { channel: ch.name, pending: mine.length, oldestAgeSeconds: oldest === null ? null : (t - oldest) / 1000, lastError: mine.find((r) => r.lastError)?.lastError ?? null };
+      });
+    },
+
+    async modemStatus() {
+      return modem && !stopped ? modem.status() : null;
+    },
   };
 }

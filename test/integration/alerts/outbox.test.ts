@@ -140,6 +140,11 @@ describe('alerts outbox', () => {
         ['log', '', 'sent'], ['webhook', '', 'pending'], ['sms', '+9607771234', 'pending'], ['sms', '+9607775678', 'pending'],
       ]);
       expect(rows[2].last_error).toBe(`modem ${pty.device}: AT: no answer within 0.3 s`);
+      expect(a.health()).toEqual([
+        { channel: 'log', pending: 0, oldestAgeSeconds: null, lastError: null },
+        { channel: 'webhook', pending: 1, oldestAgeSeconds: 0, lastError: expect.stringMatching(/^webhook http:\/\/127\.0\.0\.1:1: /) },
+        { channel: 'sms', pending: 2, oldestAgeSeconds: 0, lastError: `modem ${pty.device}: AT: no answer within 0.3 s` },
+      ]);
       await a.stop();
       db.close();
 
@@ -155,6 +160,7 @@ describe('alerts outbox', () => {
         { to: '+9607775678', text: 'MVIX: UNREACHABLE sw1: cannot poll: timeout' },
       ]);
       expect(outbox(db).map((r) => r.status)).toEqual(['sent', 'pending', 'sent', 'sent']);
+      expect(await a.modemStatus()).toEqual({ registered: true, signal: 17 });
       await a.stop();
       db.close();
     } finally {
