@@ -1,9 +1,13 @@
 // A real SNMP agent (net-snmp's) on loopback that serves the demo switch: system group, ifTable
 // and ifXTable, with counters read from the demo model at the moment of each request.
 // It is the demo's stand-in for a peering switch; nothing else in ixmeter talks to it specially.
-import snmp from 'net-snmp';
+import { createRequire } from 'node:module';
 import { DEMO_PORTS, demoSample, type DemoClock } from './model.ts';
 
+// net-snmp ships no types. The collector's SNMP client (collector/snmp/client.ts) is the only
+// importer on the polling side; this file uses net-snmp's *agent*, which only the demo needs.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped CommonJS module
+const snmp: any = createRequire(import.meta.url)('net-snmp');
 const O = snmp.ObjectType;
 const RO = snmp.MaxAccess['read-only'];
 
