@@ -88,17 +88,20 @@ export async function pollSwitch(client: SnmpClient, sw: PollTarget, clock: Cloc
   const plan = fallbackPlan.get(client);
   const ifColumns = plan === 'walk' ? [...IF_COLUMNS, ...IF_FALLBACK_COLUMNS] : IF_COLUMNS;
 
-  // The Sample's time is when the walk that carried the octet counters ended (not when the
-  // slowest of the three requests ended), so that the jitter of the others does not enter rates.
+  // The Sample's time is the middle of the walk that carried the octet counters: the mean time
+  // at which its rows were read. Not the end of the slowest of the three requests, so that the
+  // others' jitter does not enter rates.
   const stamp = () => ({ time: clock.now(), mono: clock.mono() });
-  let ifxAt = { time: 0, mono: 0 };
-  let iftAt = ifxAt;
+  const middle = (a: { time: number; mono: number }, b: { time: number; mono: number }) => ({ time: Math.round((a.time + b.time) / 2), mono: (a.mono + b.mono) / 2 });
+  const started = stamp();
+  let ifxAt = started;
+  let iftAt = started;
   const [sys, ifx, ift] = await Promise.all([
     client.get([SYS.sysUpTime, SYS.sysName, SYS.sysDescr]).catch(fail('get system')),
     client.bulkColumns(IFX_COLUMNS, rep).then((r) => { ifxAt = stamp(); return r; }, fail('walk ifXTable')),
     client.bulkColumns(ifColumns, rep).then((r) => { iftAt = stamp(); return r; }, fail('walk ifTable')),
   ]);
-  let { time, mono } = plan === 'walk' ? iftAt : ifxAt;
+  let { time, mono } = middle(started, plan === 'walk' ? iftAt : ifxAt);
   const sysUpTime = num(sys[0] ?? undefined);
   if (sysUpTime === null) fail('get system')(new Error('agent has no sysUpTime'));
 
@@ -135,8 +138,9 @@ export async function pollSwitch(client: SnmpClient, sw: PollTarget, clock: Cloc
       }
     } else {
       fallbackPlan.set(client, 'walk');
+      const before = stamp();
       const more = await client.bulkColumns(IF_FALLBACK_COLUMNS, rep).catch(fail('walk ifTable'));
-      ({ time, mono } = stamp());
+      ({ time, mono } = middle(before, stamp()));
       for (const [k, v] of more) cols.set(k, v);
       for (const c of more.values()) for (const k of c.keys()) if (typeof k === 'number') indexes.add(k);
     }

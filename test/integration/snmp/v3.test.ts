@@ -70,14 +70,13 @@ describe('SNMPv3 authPriv', () => {
 
   it('takes keys from the environment and never prints them; a wrong auth key is a clear error', async () => {
     const u = USERS[0];
-    const ok = await cli(['discover', '--target', `127.0.0.1:${port}`, '--name', 'sw-v3', '--v3-user', u.user, '--auth-protocol', u.auth, '--priv-protocol', u.priv,
-      '--auth-key-env', 'MY_AUTH', '--context', COMMUNITY, '--json'], { MY_AUTH: u.authKey, IXMETER_SNMP_PRIV_KEY: u.privKey });
+    const [ok, bad] = await Promise.all([cli(['discover', '--target', `127.0.0.1:${port}`, '--name', 'sw-v3', '--v3-user', u.user, '--auth-protocol', u.auth, '--priv-protocol', u.priv,
+      '--auth-key-env', 'MY_AUTH', '--context', COMMUNITY, '--json'], { MY_AUTH: u.authKey, IXMETER_SNMP_PRIV_KEY: u.privKey }),
+    cli(['discover', '--target', `127.0.0.1:${port}`, '--name', 'sw-v3', '--v3-user', u.user, '--auth-protocol', u.auth, '--priv-protocol', u.priv,
+      '--context', COMMUNITY, '--timeout', '1', '--retries', '0'], { IXMETER_SNMP_AUTH_KEY: 'wrong-auth-key', IXMETER_SNMP_PRIV_KEY: u.privKey })]);
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).interfaces).toHaveLength(20);
-
-    const bad = await cli(['discover', '--target', `127.0.0.1:${port}`, '--name', 'sw-v3', '--v3-user', u.user, '--auth-protocol', u.auth, '--priv-protocol', u.priv,
-      '--context', COMMUNITY, '--timeout', '1', '--retries', '0'], { IXMETER_SNMP_AUTH_KEY: 'wrong-auth-key', IXMETER_SNMP_PRIV_KEY: u.privKey });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toBe('');
     expect(bad.stderr.trim()).toBe(`ixmeter discover: switch sw-v3 (127.0.0.1:${port}): get system: SNMPv3 wrong authentication key or protocol`);
