@@ -1,5 +1,5 @@
 // Opens the local SQLite store (WAL, synchronous=FULL, busy_timeout), applies the versioned
-// migrations in collector/store/migrations in order (PRAGMA user_version), and turns SQLite's
+// migrations in collector/store/migrations in order (PRAGMA user_version + schema_migrations), and turns SQLite's
 // failures into one clear StoreError naming the file. No table logic here.
 import Database from 'better-sqlite3';
 import { readdirSync, readFileSync, mkdirSync, accessSync, constants } from 'node:fs';
@@ -91,17 +91,35 @@ export function openDatabase(file: string, opts: { readonly?: boolean; migration
   }
 }
 
-/** Applies every migration newer than PRAGMA user_version, each in its own transaction. */
+/**
+ * Applies every migration not yet applied, in number order, each in its own transaction, and
+ * sets PRAGMA user_version to the highest applied. Applied versions are also listed in
+ * schema_migrations, so a lower-numbered file that lands later (002, 003 are reserved for other
+ * components) is still applied to a store already at 004. A store without that table (created
+ * before it existed) counts every version up to its user_version as applied.
+ */
 export function migrate(db: DB, dir?: string): number {
-  let version = Number(db.pragma('user_version', { simple: true }));
-  for (const m of listMigrations(dir)) {
-    if (m.version <= version) continue;
+  const files = listMigrations(dir);
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  const userVersion = Number(db.pragma('user_version', { simple: true }));
+  db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+    if (!hasTable) {
+      const seed = db.prepare('INSERT OR IGNORE INTO schema_migrations (version, applied_at) VALUES (?, ?)');
+      for (const m of files) if (m.version <= userVersion) seed.run(m.version, Date.now());
+    }
+  })();
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  let version = userVersion;
+  for (const m of files) {
+    if (applied.has(m.version)) continue;
     const sql = readFileSync(m.file, 'utf8');
     db.transaction(() => {
       db.exec(sql);
-      db.pragma(`user_version = ${m.version}`);
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
+      version = Math.max(version, m.version);
+      db.pragma(`user_version = ${version}`);
     })();
-    version = m.version;
   }
   return version;
 }
