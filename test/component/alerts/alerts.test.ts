@@ -110,3 +110,39 @@ describe('alerts on polls', () => {
     expect(sent.map((m) => m.text)).toEqual(['MVIX: HIGH sw1 e1 (AS65001 Raajje): utilisation 95% > 90%']);
   });
 });
+
+describe('outbox expiry', () => {
+  it('a message its channel could not deliver within maxAge is given up (status failed), the others still go', async () => {
+    const db2 = new Database(':memory:');
+    const got: string[] = [];
+    let smsUp = false;
+    const sms: Channel = {
+      name: 'sms', recipients: () => ['+9607771234'],
+      async send(m) { if (!smsUp) throw new Error('modem gone'); got.push(m.text); },
+      close: async () => {},
+    };
+    const cfg = alertsDefaults();
+    cfg.pendingPolls = 1;
+    cfg.maxAge = 3600;
+    const a = createAlerts({ alerts: cfg, ixp: { id: 'mvix', name: 'MVIX' } }, { db: db2, now: () => clock, channels: [channel, sms] });
+    a.start();
+    try {
+      clock += 60_000;
+      a.onPoll({ switch: 'sw9', t: clock, ok: false, error: 'timeout' }, null, null);
+      await a.flush();
+      expect(sent.map((m) => m.key)).toEqual(['unreachable|sw9']); // the log channel delivered at once
+      clock += 3601_000;
+      smsUp = true;
+      await a.flush();
+      expect(got).toEqual([]);
+      const rows = db2.prepare('SELECT channel, status, last_error FROM alert_outbox ORDER BY id').all();
+      expect(rows).toEqual([
+        { channel: 'log', status: 'sent', last_error: null },
+        { channel: 'sms', status: 'failed', last_error: 'modem gone (given up: too old)' },
+      ]);
+    } finally {
+      await a.stop();
+      db2.close();
+    }
+  });
+});
