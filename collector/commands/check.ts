@@ -66,6 +66,13 @@ export async function checkSwitch(sw: SwitchConfig, makeClient: (t: SnmpTarget) 
   }
 }
 
+/** The useful part of a fetch failure: the socket error code (ECONNREFUSED...) or undici's cause. */
+function netReason(err: unknown): string {
+  const e = err as Error & { cause?: { code?: string; message?: string; errors?: { code?: string }[] } };
+  if (e?.name === 'TimeoutError') return 'timed out';
+  return e?.cause?.code ?? e?.cause?.errors?.[0]?.code ?? e?.cause?.message ?? e?.message ?? String(err);
+}
+
 function httpReason(status: number, body: string): string {
   let msg = body.trim();
   try { const j = JSON.parse(body); msg = j.error ?? j.message ?? msg; } catch { /* not JSON */ }
@@ -88,7 +95,7 @@ export async function checkInflux(ix: InfluxConfig, env: NodeJS.ProcessEnv = pro
     if (r.status !== 204 && r.status !== 200) return fail(`ping: ${httpReason(r.status, await r.text())}`);
     version = r.headers.get('x-influxdb-version') ?? '';
   } catch (err) {
-    return fail(`ping: ${(err as Error & { cause?: { code?: string } }).cause?.code ?? (err as Error).message}`);
+    return fail(`ping: ${netReason(err)}`);
   }
   let url: string;
   const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8' };
@@ -118,7 +125,7 @@ export async function checkInflux(ix: InfluxConfig, env: NodeJS.ProcessEnv = pro
     const hint = r.status === 404 ? ' (create it, or fix the name in the config)' : r.status === 401 || r.status === 403 ? ' (check the user/password or token)' : '';
     return fail(`write to ${target}: ${httpReason(r.status, body)}${hint}`);
   } catch (err) {
-    return fail(`write to ${target}: ${(err as Error & { cause?: { code?: string } }).cause?.code ?? (err as Error).message}`);
+    return fail(`write to ${target}: ${netReason(err)}`);
   }
 }
 

@@ -2,11 +2,15 @@
 // (two recordings and a community nobody answers), InfluxDB 1.6.7 (v1) and VictoriaMetrics (v2).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SNMPREC_DIR, startSnmpSim, type SnmpSim } from '../../helpers/snmpsim.ts';
+import { checkInflux } from '../../../collector/commands/check.ts';
+import { run as runCommand } from '../../../collector/commands/run.ts';
+import { SecretError } from '../../../collector/config/secrets.ts';
+import { freeTcpPort } from '../../helpers/ports.ts';
 import { startInfluxDB, startVictoriaMetrics, type InfluxServer, type VictoriaMetrics } from '../../helpers/influxdb.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -71,13 +75,18 @@ describe('ixmeter check', () => {
     for (const secret of ['arista_eos', 'jetstream', 'wrong-community']) expect(r.stdout + r.stderr).not.toContain(secret);
   });
 
-  it('an unknown InfluxDB database fails with what to fix; v2 (VictoriaMetrics) passes', async () => {
-    const bad = await cli(['check', '--config', writeConfig('nodb', `influxdb: { url: "${influx.url}", api: v1, database: nosuchdb }`)], { ARISTA_COMMUNITY: 'arista_eos' });
-    expect(bad.code).toBe(1);
-    expect(bad.stdout).toMatch(/influxdb\s+FAIL\s+.*write to database nosuchdb: HTTP 404: database not found: "nosuchdb" \(create it, or fix the name in the config\)/);
-    const v2 = await cli(['check', '--config', writeConfig('v2', `influxdb: { url: "${vm.url}", api: v2, org: ix, bucket: ixmeter, token: { env: INFLUX_TOKEN } }`)], { ARISTA_COMMUNITY: 'arista_eos', INFLUX_TOKEN: 'tok-secret-123' });
-    expect(v2.stdout).toMatch(/influxdb\s+OK\s+.*write to bucket ixmeter \(org ix\) allowed/);
-    expect(v2.stdout + v2.stderr).not.toContain('tok-secret-123');
+  it('an unknown InfluxDB database fails with what to fix; v2 (VictoriaMetrics) passes; the token never shows', async () => {
+    const base = { batchSize: 5000, timeout: 10, gzip: true };
+    const bad = await checkInflux({ ...base, url: influx.url, api: 'v1', database: 'nosuchdb' });
+    expect(bad.ok).toBe(false);
+    expect(bad.detail).toMatch(/write to database nosuchdb: HTTP 404: database not found: "nosuchdb" \(create it, or fix the name in the config\)/);
+    const v2 = await checkInflux({ ...base, url: vm.url, api: 'v2', org: 'ix', bucket: 'ixmeter', token: { env: 'INFLUX_TOKEN' } }, { INFLUX_TOKEN: 'tok-secret-123' });
+    expect(v2).toMatchObject({ ok: true });
+    expect(v2.detail).toMatch(/write to bucket ixmeter \(org ix\) allowed/);
+    expect(v2.detail).not.toContain('tok-secret-123');
+    const closed = await freeTcpPort(); // nothing listens there
+    const down = await checkInflux({ ...base, url: `http://127.0.0.1:${closed}`, api: 'v1', database: 'x' });
+    expect(down).toMatchObject({ ok: false, detail: `http://127.0.0.1:${closed}: ping: ECONNREFUSED` });
   });
 
   it('an invalid config lists every error and exits 2 before reaching anything', async () => {
@@ -92,16 +101,15 @@ describe('ixmeter check', () => {
 });
 
 describe('ixmeter run --check / --dump', () => {
-  it('--check builds without starting (exit 0; no store created); a missing secret is exit 2', async () => {
+  it('--check builds without starting (exit 0; no store created); a missing secret is a SecretError (exit 2)', async () => {
     const file = writeConfig('built', '');
     const ok = await cli(['run', '--config', file, '--check'], { ARISTA_COMMUNITY: 'arista_eos' });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/configuration OK \(3 switches, every 60 s/);
-    const { existsSync } = await import('node:fs');
     expect(existsSync(path.join(work, 'built.db'))).toBe(false);
-    const missing = await cli(['run', '--config', file, '--check'], { ARISTA_COMMUNITY: '' });
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/switches\.arista\.snmp\.community: environment variable ARISTA_COMMUNITY is not set/);
+    delete process.env.ARISTA_COMMUNITY;
+    await expect(runCommand(['--config', file, '--check'])).rejects.toThrow(SecretError);
+    await expect(runCommand(['--config', file, '--check'])).rejects.toThrow(/switches\.arista\.snmp\.community: environment variable ARISTA_COMMUNITY is not set/);
   });
 
   it('--dump prints the effective config with secrets redacted', async () => {
