@@ -9,7 +9,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:22px 0 8px;border-bott
 .meta{color:#555}.headlines li{margin:4px 0}.warn{color:#8a5a00}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:3px 6px;border-bottom:1px solid #eee;vertical-align:top}
 td.n,th.n{text-align:right;white-space:nowrap}tr.total td{font-weight:bold;border-top:2px solid #999}
-.chart{margin:6px 0 12px}section.report{page-break-after:always}section.report:last-child{page-break-after:auto}
+.chart{margin:6px 0 12px}.fig{break-inside:avoid;page-break-inside:avoid}section.report{page-break-after:always}section.report:last-child{page-break-after:auto}
 @page{size:A4;margin:14mm}@media print{body{margin:0;max-width:none}}`;
 
 function one(r: ReportModel): string {
@@ -38,12 +38,12 @@ ${row(s.capacity, f.mbps(r.capacity.capacityMbps), `${r.capacity.ports} ${s.port
 ${row(s.availability, f.pct(r.availability.trafficFlowing), `${s.trafficFlowing}; ${s.collectors}: ${r.availability.collectorsReporting === null ? s.notRecorded : f.pct(r.availability.collectorsReporting)}`)}
 ${row(s.coverage, f.pct(x.coverage), `${s.resolution}: ${f.resolution(x.resolution)}`)}
 </table>
-<h2>${esc(s.chartTraffic)}</h2>
-${lineChart(r.series.map((p) => ({ t: p.t, a: p.inBps, b: p.outBps })), { labelA: s.inLabel, labelB: s.outLabel, unit: 'bit/s', fmt: (v) => f.mbps(v / 1e6), title: s.chartTraffic })}
-<h2>${esc(s.chartMonthly)}</h2>
-${barChart(r.localContent.trend.map((t) => ({ label: t.month.slice(2), value: t.bytes, line: t.share })), { fmt: f.bytes, title: s.chartMonthly })}
-<h2>${esc(s.chartSavings)}</h2>
-${hbarChart(r.members.filter((m) => m.transitSaved > 0).sort((a, b) => b.transitSaved - a.transitSaved).slice(0, 15).map((m) => ({ label: m.name, value: m.transitSaved })), { fmt: f.money, title: s.chartSavings })}
+<div class="fig"><h2>${esc(s.chartTraffic)}</h2>
+${lineChart(r.series.map((p) => ({ t: p.t, a: p.inBps, b: p.outBps })), { labelA: s.inLabel, labelB: s.outLabel, unit: 'bit/s', fmt: (v) => f.mbps(v / 1e6), title: s.chartTraffic, from: Date.parse(r.period.from), to: Date.parse(r.period.to), maxGapMs: Math.max(3_600_000, r.ixp.resolution * 1000) * 1.5 })}</div>
+<div class="fig"><h2>${esc(s.chartMonthly)}</h2>
+${barChart(r.localContent.trend.map((t) => ({ label: t.month.slice(2), value: t.bytes, line: t.share })), { fmt: f.bytes, title: s.chartMonthly })}</div>
+<div class="fig"><h2>${esc(s.chartSavings)}</h2>
+${hbarChart(r.members.filter((m) => m.transitSaved > 0).sort((a, b) => b.transitSaved - a.transitSaved).slice(0, 15).map((m) => ({ label: m.name, value: m.transitSaved })), { fmt: f.money, title: s.chartSavings })}</div>
 <h2>${esc(s.members)}</h2>
 <table data-testid="members"><tr><th>${esc(s.member)}</th><th class="n">ASN</th><th>${esc(s.category)}</th><th>${esc(s.buysTransit)}</th><th class="n">${esc(s.bytes)}</th><th class="n">P95</th><th class="n">${esc(s.savedGross)}</th><th class="n">${esc(s.savedNet)}</th><th class="n">${esc(s.coverage)}</th><th class="n">${esc(s.resolution)}</th></tr>
 ${members}

@@ -9,23 +9,29 @@ export function esc(s: string | number | null | undefined): string {
 const W = 720;
 
 /** Line chart of two series (in/out) over time. */
-export function lineChart(points: { t: number; a: number | null; b: number | null }[], o: { labelA: string; labelB: string; unit: string; fmt: (v: number) => string; title: string }): string {
+export function lineChart(points: { t: number; a: number | null; b: number | null }[], o: { labelA: string; labelB: string; unit: string; fmt: (v: number) => string; title: string; from?: number; to?: number; maxGapMs?: number }): string {
   const H = 220;
   const L = 60;
   const B = 30;
   if (!points.length) return `<svg role="img" aria-label="${esc(o.title)}" viewBox="0 0 ${W} 40" width="100%"><text x="10" y="25">–</text></svg>`;
-  const t0 = points[0]!.t;
-  const t1 = points[points.length - 1]!.t || t0 + 1;
+  const t0 = o.from ?? points[0]!.t;
+  const t1 = o.to ?? (points[points.length - 1]!.t || t0 + 1);
+  const maxGap = o.maxGapMs ?? Infinity;
   const max = Math.max(1, ...points.flatMap((p) => [p.a ?? 0, p.b ?? 0]));
   const x = (t: number) => L + ((t - t0) / Math.max(1, t1 - t0)) * (W - L - 10);
   const y = (v: number) => H - B - (v / max) * (H - B - 10);
   const path = (k: 'a' | 'b') => {
+    // A missing sample lifts the pen: a gap is drawn as a gap, never as a line across it.
     let d = '';
     let pen = false;
+    let last = -Infinity;
     for (const p of points) {
       const v = p[k];
-      if (v === null) { pen = false; continue; }
+      if (v === null || p.t - last > maxGap) pen = false;
+      last = p.t;
+      if (v === null) continue;
       d += `${pen ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(v).toFixed(1)}`;
+      if (!pen) d += `h0.8`; // a lone point stays visible
       pen = true;
     }
     return d;
