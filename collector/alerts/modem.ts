@@ -83,6 +83,8 @@ export function createModem(cfg: ModemConfig, deps: ModemDeps = {}): Modem {
   let chain: Promise<unknown> = Promise.resolve();
   /** True between the '>' prompt and the answer to the text: a failure then must cancel the message with ESC. */
   let inText = false;
+  /** Set once the SIM refused the configured PIN: it is never sent again by this process (three wrong ones lock the SIM). */
+  let pinRefused: string | null = null;
 
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const p = chain.then(fn, fn);
@@ -164,11 +166,13 @@ export function createModem(cfg: ModemConfig, deps: ModemDeps = {}): Modem {
     const state = pinLines.find((l) => l.startsWith('+CPIN:'))?.slice(6).trim() ?? 'READY';
     if (state === 'SIM PIN') {
       if (!cfg.pin) throw new ModemError(`${where}: the SIM asks for a PIN and none is configured (alerts.channels.sms.pin)`, 'pin');
+      if (pinRefused) throw new ModemError(pinRefused, 'pin');
       try {
         await command(`AT+CPIN="${cfg.pin}"\r`, 'AT+CPIN=<pin>');
       } catch (err) {
         // Never retry a wrong PIN: three wrong ones lock the SIM.
-        throw new ModemError(`${where}: the SIM refused the configured PIN (${(err as Error).message.replace(/^.*: /, '')}); check alerts.channels.sms.pin`, 'pin');
+        pinRefused = `${where}: the SIM refused the configured PIN (${(err as Error).message.replace(/^.*: /, '')}); check alerts.channels.sms.pin and restart (not tried again)`;
+        throw new ModemError(pinRefused, 'pin');
       }
       let ok = false;
       for (let i = 0; i < 10 && !ok; i++) {

@@ -55,13 +55,17 @@ describe('modem over a pseudo-terminal', () => {
     }
   });
 
-  it('a wrong PIN is reported without the PIN and never retried', async () => {
+  it('a wrong PIN is reported without the PIN and never sent again by later sends', async () => {
     responder = await startAtModem(pty.other, { pin: '4321' });
     const modem = createModem({ device: pty.device, baud: 115200, pin: '9999', timeout: 2, retries: 3 }, { sleep: fastSleep });
     try {
       const err = await modem.send('+9607771234', 'hello').then(() => null, (e: Error) => e);
       expect(err?.message).toMatch(/SIM refused the configured PIN/);
       expect(err?.message).not.toContain('9999');
+      expect(responder.commands.filter((c) => c.startsWith('AT+CPIN="'))).toHaveLength(1);
+      // The outbox retries later: the wrong PIN must not be sent again (three wrong ones lock the SIM).
+      await expect(modem.send('+9607771234', 'hello')).rejects.toThrow(/not tried again/);
+      await expect(modem.send('+9607771234', 'hello')).rejects.toThrow(/not tried again/);
       expect(responder.commands.filter((c) => c.startsWith('AT+CPIN="'))).toHaveLength(1);
     } finally {
       await modem.close();
