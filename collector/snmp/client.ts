@@ -90,6 +90,9 @@ export function planGroups(n: number, cap: number): number[] {
 
 interface Walk { dot: string; next: string; out: Column; done: boolean }
 
+/** Requests outstanding at once per agent. */
+const MAX_IN_FLIGHT = 4;
+
 class NetSnmpClient implements SnmpClient {
   readonly target: string;
   private readonly session: NetSnmpSession;
@@ -97,6 +100,8 @@ class NetSnmpClient implements SnmpClient {
   private cap = 0;
   private lastSessionError: Error | undefined;
   private closed = false;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
   /** Requests sent (GET and GETBULK, not retransmissions) and varbinds received, for benchmarks. */
   readonly stats = { requests: 0, varbinds: 0 };
 
@@ -153,14 +158,36 @@ class NetSnmpClient implements SnmpClient {
     return new SnmpError(e?.message ?? String(err), 'other');
   }
 
+  /**
+   * Runs `fn` when fewer than MAX_IN_FLIGHT requests are outstanding. Concurrent walks overlap
+   * round trips, but a switch answers one request at a time: too many queued at a slow agent
+   * would outlast the timeout and be sent again.
+   */
+  private async slot<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => this.waiting.push(r));
+    this.inFlight++;
+    try {
+      return await fn();
+    } finally {
+      this.inFlight--;
+      this.waiting.shift()?.();
+    }
+  }
+
   private rawBulk(oids: string[], rows: number): Promise<Varbind[][]> {
-    this.stats.requests++;
-    return new Promise((resolve, reject) => {
-      this.session.getBulk(oids, 0, rows, (err, vbs) => (err ? reject(this.wrap(err)) : resolve(vbs ?? [])));
+    return this.slot(() => {
+      this.stats.requests++;
+      return new Promise((resolve, reject) => {
+        this.session.getBulk(oids, 0, rows, (err, vbs) => (err ? reject(this.wrap(err)) : resolve(vbs ?? [])));
+      });
     });
   }
 
   get(oids: readonly string[]): Promise<(SnmpValue | null)[]> {
+    return this.slot(() => this.rawGet(oids));
+  }
+
+  private rawGet(oids: readonly string[]): Promise<(SnmpValue | null)[]> {
     this.stats.requests++;
     return new Promise((resolve, reject) => {
       this.session.get(oids.slice(), (err, vbs) => {
