@@ -89,6 +89,12 @@ describe('members CLI', () => {
     expect(by(36040).ports.map((p: any) => [p.port, p.source])).toEqual([['Eth1/2', 'ixf+ifalias']]);
     expect(by(65001).name).toEqual({ value: 'Raajje Online (PeeringDB)', source: 'peeringdb' });
     expect(by(210).ports.map((p: any) => [p.port, p.source])).toEqual([['Eth1/5', 'ifalias']]);
+    // Importing the same export again changes no port history.
+    const rowsOf = () => { const db = openDatabase(dbFile); try { return db.prepare('SELECT asn, switch, port, valid_from, valid_to, source FROM member_ports ORDER BY id').all(); } finally { db.close(); } };
+    const before = rowsOf();
+    expect(before.length).toBeGreaterThan(0);
+    expect((await capture(['import', '--ixf', `${base}/ixf.json`, '--peeringdb', path.join(FIX, 'peeringdb/net-sample.json'), '--config', cfgFile])).code).toBe(0);
+    expect(rowsOf()).toEqual(before);
     const table = await capture(['list', '--config', cfgFile]);
     expect(table.out).toMatch(/AS36040\s+Google LLC AS36040\s+content\s+no\s+ixf,peeringdb\s+sw1 Eth1\/2/);
   });
