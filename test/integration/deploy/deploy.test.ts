@@ -120,6 +120,16 @@ describe('InfluxDB 1.x setup script', () => {
   });
 });
 
+describe('shell scripts', () => {
+  for (const f of ['install.sh', 'influxdb/setup-v1.sh', 'influxdb/setup-v2.sh']) {
+    it(`bash -n deploy/${f}`, async () => {
+      const r = await run('bash', ['-n', path.join(ROOT, 'deploy', f)]);
+      expect(r.out).toBe('');
+      expect(r.code).toBe(0);
+    });
+  }
+});
+
 describe('install.sh', () => {
   it('stages an install, and a second run changes nothing', async () => {
     const src = path.join(dir, 'src');
