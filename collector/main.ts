@@ -82,6 +82,8 @@ export function createCollector(config: Config, deps: CollectorDeps = {}): Colle
   let stopping: Promise<void> | null = null;
   let fatal = false;
   let watchdog: NodeJS.Timeout | undefined;
+  /** Wall time of the last stored poll (ok or failed): the watchdog is fed only while polls progress. */
+  let lastProgress = Date.now();
 
   const onFatal = deps.onFatal ?? ((err: Error, code: number) => {
     log.error({ err: err.message, exitCode: code }, `${err.message}: stopping the collector (exit ${code}) rather than polling without a record`);
@@ -93,6 +95,7 @@ export function createCollector(config: Config, deps: CollectorDeps = {}): Colle
     if (fatal || !store) return false;
     try {
       store.writePoll(poll, sample, result);
+      lastProgress = Date.now();
     } catch (err) {
       fatal = true;
       const e = err instanceof Error ? err : new Error(String(err));
@@ -160,7 +163,14 @@ export function createCollector(config: Config, deps: CollectorDeps = {}): Colle
     const usec = Number(process.env.WATCHDOG_USEC);
     const wdPid = process.env.WATCHDOG_PID;
     if (process.env.NOTIFY_SOCKET && usec > 0 && (!wdPid || Number(wdPid) === process.pid)) {
-      watchdog = setInterval(() => notify('WATCHDOG=1'), Math.max(1000, usec / 2000));
+      // Fed only while polls get stored: a wedged poll loop (not just a blocked event loop) gets
+      // the service restarted. Two intervals plus a minute of slack covers slow and failed polls.
+      lastProgress = Date.now();
+      const stale = 2 * config.polling.interval * 1000 + 60_000;
+      watchdog = setInterval(() => {
+        if (Date.now() - lastProgress <= stale) notify('WATCHDOG=1');
+        else log.sampled('error', 'watchdog', { sinceMs: Date.now() - lastProgress }, 'no poll stored for too long: not feeding the systemd watchdog');
+      }, Math.max(1000, usec / 2000));
       watchdog.unref();
     }
   }

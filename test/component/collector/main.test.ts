@@ -168,6 +168,44 @@ describe('createCollector', () => {
   });
 });
 
+describe('systemd watchdog', () => {
+  it('is fed every WATCHDOG_USEC/2 while polls get stored, and starved when the poll loop wedges', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-29T12:00:00.500Z') });
+    const saved = { sock: process.env.NOTIFY_SOCKET, usec: process.env.WATCHDOG_USEC, pid: process.env.WATCHDOG_PID };
+    process.env.NOTIFY_SOCKET = path.join(dir, 'unused.sock'); // the notifier is a spy here
+    process.env.WATCHDOG_USEC = '4000000';
+    delete process.env.WATCHDOG_PID;
+    let release: () => void = () => {};
+    let hang = false;
+    const agent = switchAgent();
+    const wedged = new FakeSnmp(agent.values);
+    wedged.get = async (oids) => { if (hang) await new Promise<void>((r) => { const prev = release; release = () => { prev(); r(); }; }); return agent.get(oids); };
+    const notes: { at: number; s: string }[] = [];
+    const wall = { now: () => Date.now(), mono: () => Date.now() };
+    const c = createCollector(config(), { clock: wall, log: memLog(), createSnmpClient: () => wedged, components: [], notify: (st) => notes.push({ at: Date.now(), s: st }) });
+    try {
+      await c.start();
+      await vi.advanceTimersByTimeAsync(30_000);
+      const fed = notes.filter((n) => n.s === 'WATCHDOG=1').length;
+      expect(fed).toBeGreaterThanOrEqual(14); // every 2 s
+      hang = true; // every poll now hangs: nothing gets stored
+      await vi.advanceTimersByTimeAsync(120_000);
+      const last = Math.max(...notes.filter((n) => n.s === 'WATCHDOG=1').map((n) => n.at));
+      // 2 intervals + 60 s after the last stored poll (at :30), feeding stops.
+      expect(last).toBeLessThanOrEqual(Date.parse('2026-11-29T12:00:30Z') + 80_000);
+      expect(last).toBeGreaterThanOrEqual(Date.parse('2026-11-29T12:00:30Z') + 76_000);
+    } finally {
+      release();
+      const stopped = c.stop();
+      await vi.advanceTimersByTimeAsync(1_000);
+      await stopped;
+      for (const [k, v] of [['NOTIFY_SOCKET', saved.sock], ['WATCHDOG_USEC', saved.usec], ['WATCHDOG_PID', saved.pid]] as const) {
+        if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      }
+    }
+  });
+});
+
 describe('sdNotifier', () => {
   it('does nothing without NOTIFY_SOCKET', () => {
     expect(() => sdNotifier({ env: {} })('READY=1')).not.toThrow();
