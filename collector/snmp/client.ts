@@ -239,6 +239,13 @@ class NetSnmpClient implements SnmpClient {
       } catch (err) {
         const e = err as SnmpError;
         if (e.kind !== 'protocol') throw e;
+        // RFC 3416 4.2.3 lets an agent truncate a GETBULK response, but some answer tooBig instead:
+        // ask for half as many varbinds and go on.
+        if (/toobig/i.test(e.message) && n * rows > 1) {
+          this.cap = Math.max(1, Math.floor((n * rows) / 2));
+          planned = false;
+          continue;
+        }
         // The agent refused the request (genErr, tooBig ...): walk each column alone, so that one
         // bad column never loses the others.
         if (n === 1) {
