@@ -9,8 +9,11 @@ export interface TestBrowser {
   browser: Browser;
   /** A new isolated context (own cookies and storage); closed by close(). */
   context(opts?: BrowserContextOptions): Promise<BrowserContext>;
-  /** A page in a new context, with dialogs recorded (and dismissed) and page errors collected. */
-  page(opts?: BrowserContextOptions): Promise<{ page: Page; context: BrowserContext; dialogs: string[]; errors: string[] }>;
+  /**
+   * A page in a new context, with dialogs recorded (and dismissed), uncaught page errors collected, and
+   * console errors collected (CSP violations show there as "Refused to ...").
+   */
+  page(opts?: BrowserContextOptions): Promise<{ page: Page; context: BrowserContext; dialogs: string[]; errors: string[]; console: string[] }>;
   close(): Promise<void>;
 }
 
@@ -40,9 +43,11 @@ export async function launchBrowser(): Promise<TestBrowser> {
       const page = await c.newPage();
       const dialogs: string[] = [];
       const errors: string[] = [];
+      const consoleErrors: string[] = [];
+      page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
       page.on('dialog', (d) => { dialogs.push(`${d.type()}: ${d.message()}`); void d.dismiss().catch(() => undefined); });
       page.on('pageerror', (e) => errors.push(e.message));
-      return { page, context: c, dialogs, errors };
+      return { page, context: c, dialogs, errors, console: consoleErrors };
     },
     async close() {
       for (const c of contexts) await c.close().catch(() => undefined);

@@ -40,7 +40,7 @@ function render(ctx: Ctx, d: PortDetailResponse, main: HTMLElement): void {
   replace(main,
     el('div', { class: 'member-head' },
       d.member ? el('a', { href: memberHref(ctx, d.member.asn), class: 'back', 'data-testid': 'back-member' }, `\u2190 ${d.member.name}`)
-        : el('a', { href: pageHref(ctx, 'overview'), class: 'back' }, `\u2190 ${t('nav.overview')}`),
+        : el('a', { href: pageHref(ctx, 'overview'), class: 'back', 'data-testid': 'back-overview' }, `\u2190 ${t('nav.overview')}`),
       el('h2', { class: 'member-name', 'data-testid': 'port-name' }, `${p.switch} \u00b7 ${p.port}`),
       statusDotOf(p.operUp)),
     el('p', { class: 'alias-line', 'data-testid': 'port-alias' }, p.alias),

@@ -6,7 +6,7 @@ import { get, del, HttpError, seg } from './api.ts';
 import { el, replace, byId, type Child } from './dom.ts';
 import { LANGS, lang, pickLang, setLang, t, type Lang, type MessageKey } from './i18n.ts';
 import { dateTime, pct, time } from './format.ts';
-import { parseDateInput, toDateInput } from './tz.ts';
+import { parseDateInput, toDateInput, zonedTime } from './tz.ts';
 
 /** The page ids, one per HTML file. */
 export type PageId = 'overview' | 'members' | 'member' | 'port' | 'impact' | 'login';
@@ -47,8 +47,8 @@ const PRESET_API: Record<string, PeriodQuery['period']> = { day: '24h', week: '7
 export function periodQuery(p: PeriodSel, tz: string): PeriodQuery {
   if (p.kind !== 'custom') return { period: PRESET_API[p.kind] };
   const from = parseDateInput(p.from, tz);
-  const toDay = parseDateInput(p.to, tz);
-  const to = toDay + 86_400_000; // inclusive end date: up to next local midnight (zonedTime-safe for zones without DST)
+  const [y, m, d] = p.to.split('-').map(Number);
+  const to = zonedTime(tz, y, m, d + 1); // the end date is inclusive: up to the next local midnight
   return { from: String(from), to: String(to) };
 }
 
