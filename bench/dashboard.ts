@@ -50,30 +50,30 @@ function buildSqlite(file: string): void {
         VALUES (?, ?, ?, '', ?, 6, 10000, 1, 1, ?, ?)`).run(SW, p + 1, `et${p}`, `AS${64600 + Math.floor(p / 4)} Member`, START, NOW).lastInsertRowid));
     }
   })();
-  const ins = db.prepare(`INSERT INTO rollups (port_id, res, t, in_bps_avg, in_bps_max, out_bps_avg, out_bps_max, util_in_max, util_out_max, oper_up_share, coverage, source)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, 'poll')`);
+  // Generated inside SQLite (a recursive CTE) rather than bound row by row from JS: 21 million rows in minutes.
+  // The values follow value() exactly (same formula; SQLite's sin and round).
+  db.exec('DROP INDEX IF EXISTS rollups_by_time');
   const end = Math.floor(NOW / 300_000) * 300_000;
+  const gen = db.prepare(`WITH RECURSIVE w(t) AS (SELECT @start UNION ALL SELECT t + 300000 FROM w WHERE t + 300000 < @end),
+      v(t, i, o) AS (SELECT t,
+        round(@bin * (1 + 0.6 * sin(2 * pi() * (t % 86400000) / 86400000.0)) * (1 + (t - @start) * 1.0 / @span * 0.3)),
+        round(@bout * (1 + 0.6 * sin(2 * pi() * (t % 86400000) / 86400000.0)) * (1 + (t - @start) * 1.0 / @span * 0.3)) FROM w)
+    INSERT INTO rollups (port_id, res, t, in_bps_avg, in_bps_max, out_bps_avg, out_bps_max, util_in_max, util_out_max, oper_up_share, coverage, source)
+    SELECT @id, 300, t, i, i, o, o, o / 1e10, o / 1e10, 1, 1, 'poll' FROM v`);
+  const up = (res: number, src: number) => db.prepare(`INSERT INTO rollups (port_id, res, t, in_bps_avg, in_bps_max, out_bps_avg, out_bps_max, util_in_max, util_out_max, oper_up_share, coverage, source)
+    SELECT port_id, ${res}, (t / ${res * 1000}) * ${res * 1000} AS w, avg(in_bps_avg), max(in_bps_max), avg(out_bps_avg), max(out_bps_max), max(util_in_max), max(util_out_max), avg(oper_up_share), 1, 'poll'
+    FROM rollups WHERE port_id = ? AND res = ${src} GROUP BY w`);
+  const hourly = up(3600, 300);
+  const daily = up(86400, 3600);
   for (let p = 0; p < PORTS; p++) {
     db.transaction(() => {
-      const hour = new Map<number, [number, number, number]>();
-      const day = new Map<number, [number, number, number]>();
-      for (let t = START; t < end; t += 300_000) {
-        const i = value(p, t, 0);
-        const o = value(p, t, 1);
-        ins.run(ids[p], 300, t, i, i, o, o, o / 1e10, o / 1e10);
-        for (const [m, res] of [[hour, 3_600_000], [day, DAY]] as const) {
-          const k = Math.floor(t / res) * res;
-          const a = m.get(k) ?? [0, 0, 0];
-          a[0] += i; a[1] += o; a[2]++;
-          m.set(k, a);
-        }
-      }
-      for (const [m, res] of [[hour, 3600], [day, 86400]] as const) {
-        for (const [k, a] of m) ins.run(ids[p], res, k, a[0] / a[2], a[0] / a[2], a[1] / a[2], a[1] / a[2], null, null);
-      }
+      gen.run({ start: START, end, span: DAYS * DAY, bin: (20 + (p % 17) * 30) * 1e6, bout: (20 + (p % 17) * 30 + 7) * 1e6, id: ids[p] });
+      hourly.run(ids[p]);
+      daily.run(ids[p]);
     })();
     if (p % 50 === 49) log(`sqlite: ${p + 1}/${PORTS} ports`);
   }
+  db.exec('CREATE INDEX rollups_by_time ON rollups (res, t)');
   const rate = db.prepare(`INSERT INTO rates (port_id, t, interval, in_bps, out_bps, util_in, util_out, oper_up, speed_mbps) VALUES (?, ?, 60, ?, ?, ?, ?, 1, 10000)`);
   db.transaction(() => {
     for (let p = 0; p < PORTS; p++) for (let t = NOW - 2 * DAY; t <= NOW; t += 60_000) rate.run(ids[p], t, value(p, t, 0), value(p, t, 1), 0.01, 0.01);

@@ -69,16 +69,50 @@ export function createService(deps: ServiceDeps) {
     return m.transitPricePerMbps ?? c.ixp.transitPricePerMbps;
   }
 
-  /** Figures of one calendar-month chunk [from, to) (cached: 1 h when finished, 60 s while it is running). */
-  async function chunk(id: string, from: number, to: number, whole: boolean): Promise<Chunk> {
+  /** The running month's member windows, kept and topped up incrementally (re-reading only the last 10 minutes; a full read hourly). */
+  const running = new Map<string, { sig: string; upTo: number; fullAt: number; byAsn: Map<number, WindowSample[]>; maxUtil: Map<string, number> }>();
+
+  async function windowsOf(id: string, members: DashMember[], from: number, to: number): Promise<{ byAsn: Map<number, WindowSample[]>; maxUtil: Map<string, number> }> {
+    const pm = portMembers(members);
     const t = now();
+    if (to <= t - 600_000) return reader.memberWindows(id, pm, from, to);
+    const key = `${id}|${from}|${to}`;
+    const sig = JSON.stringify(pm);
+    const prev = running.get(key);
+    // A full read when new, when membership changed, and hourly (windows the collector closed late, imports).
+    if (!prev || prev.sig !== sig || t - prev.fullAt > 3_600_000) {
+      const w = await reader.memberWindows(id, pm, from, to);
+      running.delete(key);
+      running.set(key, { sig, upTo: t, fullAt: t, byAsn: w.byAsn, maxUtil: w.maxUtil });
+      while (running.size > 8) running.delete(running.keys().next().value!);
+      return w;
+    }
+    const since = Math.max(from, Math.floor((prev.upTo - 600_000) / 300_000) * 300_000);
+    const w = await reader.memberWindows(id, pm, since, to);
+    const byAsn = new Map<number, WindowSample[]>();
+    for (const asn of new Set([...prev.byAsn.keys(), ...w.byAsn.keys()])) {
+      byAsn.set(asn, [...(prev.byAsn.get(asn) ?? []).filter((x) => x.t < since), ...(w.byAsn.get(asn) ?? [])]);
+    }
+    const maxUtil = new Map(prev.maxUtil);
+    for (const [k, u] of w.maxUtil) if (!(maxUtil.get(k)! >= u)) maxUtil.set(k, u);
+    running.set(key, { sig, upTo: t, fullAt: prev.fullAt, byAsn, maxUtil });
+    return { byAsn, maxUtil };
+  }
+
+  /**
+   * Figures of one calendar-month chunk [from, to) (cached: 1 h when finished, 60 s while it is running). A chunk reaching
+   * past now reads up to its month's end (no data lies beyond now), so "month so far" and "since launch" share it.
+   * @param months the monthly fees the chunk costs (1 for a whole calendar month; pro-rated otherwise).
+   */
+  async function chunk(id: string, from: number, to: number, months: number): Promise<Chunk> {
+    const t = now();
+    const c = byId.get(id)!;
+    if (to > t) to = monthRange(monthOf(from, c.ixp.timezone), c.ixp.timezone).to;
     const ttl = to <= t - 600_000 ? 3_600_000 : 60_000;
-    return chunkCache.get(`${id}|${from}|${to}`, ttl, async () => {
-      const c = byId.get(id)!;
+    return chunkCache.get(`${id}|${from}|${to}|${months}`, ttl, async () => {
       const { members } = await directory(id);
-      const w = await reader.memberWindows(id, portMembers(members), from, to);
+      const w = await windowsOf(id, members, from, to);
       const expected = Math.max(0, Math.min(to, now()) - from) / 1000;
-      const months = monthsInPeriod(from, to, whole ? 1 : undefined);
       const figs = new Map<number, MemberImpact>();
       const list: { category: string; impact: MemberImpact }[] = [];
       for (const m of members) {
@@ -88,7 +122,7 @@ export function createService(deps: ServiceDeps) {
         list.push({ category: String(m.category), impact: fig });
       }
       const aggregate = sumPerWindow([...w.byAsn.values()]);
-      return { from, to, whole, members: figs, ixp: ixpImpact(list, aggregate, c.ixp.transitPricePerMbps, expected), maxUtil: w.maxUtil, expected };
+      return { from, to, whole: months === 1, members: figs, ixp: ixpImpact(list, aggregate, c.ixp.transitPricePerMbps, expected), maxUtil: w.maxUtil, expected };
     });
   }
 
@@ -96,7 +130,7 @@ export function createService(deps: ServiceDeps) {
   async function chunks(id: string, p: { from: number; to: number }): Promise<Chunk[]> {
     const c = byId.get(id)!;
     const out: Chunk[] = [];
-    for (const s of splitByMonth(p.from, p.to, c.ixp.timezone)) out.push(await chunk(id, s.from, s.to, s.whole));
+    for (const s of splitByMonth(p.from, p.to, c.ixp.timezone)) out.push(await chunk(id, s.from, s.to, monthsInPeriod(s.from, s.to, s.whole ? 1 : undefined)));
     return out;
   }
 
@@ -267,7 +301,7 @@ export function createService(deps: ServiceDeps) {
       for (let i = 0; i < months; i++) {
         const r = monthRange(month, tz);
         if (r.from > now()) break;
-        const ch = await chunk(id, r.from, r.to, true);
+        const ch = await chunk(id, r.from, r.to, 1);
         const f = ch.members.get(asn);
         if (f) history.unshift({ month, bytes: f.bytesIn, p95: f.p95, transitSaved: f.transitSaved, netSaved: f.netSaved, coverage: f.coverage, resolution: f.resolution });
         month = monthOf(r.from - 1, tz);
@@ -319,8 +353,8 @@ export function createService(deps: ServiceDeps) {
       const tz = c.ixp.timezone;
       const r = monthRange(month, tz);
       const prev = monthRange(monthOf(r.from - 1, tz), tz);
-      const cur = await chunk(id, r.from, r.to, true);
-      const before = await chunk(id, prev.from, prev.to, true);
+      const cur = await chunk(id, r.from, r.to, 1);
+      const before = await chunk(id, prev.from, prev.to, 1);
       const { members } = await directory(id);
       return {
         ixp: id, name: c.ixp.name, currency: c.ixp.currency,
@@ -340,13 +374,13 @@ export function createService(deps: ServiceDeps) {
         let month = monthOf(now(), tz);
         for (let i = 0; i < months; i++) {
           const r = monthRange(month, tz);
-          await chunk(id, r.from, r.to, true);
+          await chunk(id, r.from, r.to, 1);
           month = monthOf(r.from - 1, tz);
         }
       }
     },
 
-    clearCache(): void { memberCache.clear(); chunkCache.clear(); },
+    clearCache(): void { memberCache.clear(); chunkCache.clear(); running.clear(); },
   };
 }
 
