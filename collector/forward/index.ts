@@ -5,6 +5,7 @@
 import type { InfluxConfig } from '../config/types.ts';
 import { getLogger, type Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
+import type { Statement } from 'better-sqlite3';
 import { ensureCursor, advanceCursor, FORWARDED, type ForwardedTable } from '../store/cursor.ts';
 import { metrics } from '../metrics/index.ts';
 import { createInfluxWriter, WriteFailure, type InfluxWriter } from './influx.ts';
@@ -54,7 +55,31 @@ export interface Forwarder {
   status(): { state: ForwarderState; lastError?: string; lastAckAt?: number; parked: number; sent: number };
 }
 
-interface Batch { table: ForwardedTable; lastSeq: number; lines: string[]; body: string }
+interface Batch { table: ForwardedTable; lastSeq: number; points: number; body: Buffer }
+
+/**
+ * Newline-separated lines written straight into a Buffer: each line string dies young, and the
+ * body lives outside the JS heap while it is in flight (keeps the collector's RSS low on a Pi).
+ */
+class BodyBuilder {
+  private buf = Buffer.allocUnsafe(256 * 1024);
+  private len = 0;
+  count = 0;
+  /** Starts a new body in the same memory (the previous body must no longer be in use). */
+  reset(): this { this.len = 0; this.count = 0; return this; }
+  line(l: string): void {
+    const need = this.len + l.length * 3 + 1;
+    if (need > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(next, 0, 0, this.len);
+      this.buf = next;
+    }
+    if (this.count) this.buf[this.len++] = 10;
+    this.len += this.buf.write(l, this.len, 'utf8');
+    this.count++;
+  }
+  done(): Buffer { return this.buf.subarray(0, this.len); }
+}
 
 /** Creates the forwarder; nothing runs until start() (or drain()). */
 export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: ForwarderDeps): Forwarder {
@@ -89,54 +114,70 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
     return s;
   };
 
+  /**
+   * Reads the rows after `after` and builds one body. Rows are iterated one at a time and only the
+   * body is kept (no row objects, no line array), so a batch in flight costs about its body's size.
+   */
+  // Two bodies: the one in flight and the one being built; batch n+2 reuses batch n's memory
+  // only after batch n was answered.
+  const bodies = [new BodyBuilder(), new BodyBuilder()];
+  let slot = 0;
   function readBatch(table: ForwardedTable, after: number): Batch | null {
-    const db = deps.store.db;
-    const lines: string[] = [];
+    const body = bodies[slot].reset();
     let lastSeq = after;
+    const add = (l: string | null) => { if (l) body.line(l); };
     if (table === 'polls') {
-      const rows = db.prepare('SELECT seq, t, switch, duration_ms, ok, ports, error FROM polls WHERE seq > ? ORDER BY seq LIMIT ?')
-        .all(after, batchSize) as (PollRowLP & { seq: number })[];
-      for (const r of rows) { lines.push(pollLine(cfg.ixp, r)); lastSeq = r.seq; }
+      for (const r of stmt('polls').iterate(after, batchSize) as IterableIterator<PollRowLP & { seq: number }>) {
+        add(pollLine(cfg.ixp, r)); lastSeq = r.seq;
+      }
     } else if (table === 'rates') {
-      const rows = db.prepare(`SELECT r.seq, r.t, r.in_bps, r.out_bps, r.in_pps, r.out_pps, r.in_errors, r.out_errors,
-          r.in_discards, r.out_discards, r.util_in, r.util_out, r.oper_up, r.speed_mbps, r.in_octets, r.out_octets, r.gap,
-          p.switch AS sw, p.name AS port
-        FROM rates r JOIN ports p ON p.id = r.port_id WHERE r.seq > ? ORDER BY r.seq LIMIT ?`)
-        .all(after, batchSize) as (RateRowLP & { seq: number; sw: string; port: string })[];
-      for (const r of rows) {
-        const l = portLine(portSeries(r.sw, r.port, r.t), r);
-        if (l) lines.push(l);
-        lastSeq = r.seq;
+      for (const r of stmt('rates').iterate(after, batchSize) as IterableIterator<RateRowLP & { seq: number; sw: string; port: string }>) {
+        add(portLine(portSeries(r.sw, r.port, r.t), r)); lastSeq = r.seq;
       }
     } else {
-      const rows = db.prepare(`SELECT r.seq, r.res, r.t, r.in_bps_avg, r.in_bps_max, r.out_bps_avg, r.out_bps_max, r.in_pps_avg,
-          r.out_pps_avg, r.in_errors_avg, r.out_errors_avg, r.in_discards_avg, r.out_discards_avg, r.util_in_max, r.util_out_max,
-          r.oper_up_share, r.coverage, p.switch AS sw, p.name AS port
-        FROM rollups r JOIN ports p ON p.id = r.port_id WHERE r.seq > ? ORDER BY r.seq LIMIT ?`)
-        .all(after, batchSize) as (RollupRowLP & { seq: number; res: number; sw: string; port: string })[];
-      for (const r of rows) {
+      for (const r of stmt('rollups').iterate(after, batchSize) as IterableIterator<RollupRowLP & { seq: number; res: number; sw: string; port: string }>) {
         lastSeq = r.seq;
         if (r.res !== 300) continue; // only ixp_port_5m travels; coarser levels are the local store's own
-        const l = rollupLine(portSeries(r.sw, r.port, r.t).replace(/^ixp_port/, 'ixp_port_5m'), r);
-        if (l) lines.push(l);
+        add(rollupLine(portSeries(r.sw, r.port, r.t).replace(/^ixp_port/, 'ixp_port_5m'), r));
       }
     }
     if (lastSeq === after) return null;
-    return { table, lastSeq, lines, body: lines.join('\n') };
+    slot ^= 1;
+    return { table, lastSeq, points: body.count, body: body.done() };
+  }
+
+  const SQL: Record<ForwardedTable, string> = {
+    polls: 'SELECT seq, t, switch, duration_ms, ok, ports, error FROM polls WHERE seq > ? ORDER BY seq LIMIT ?',
+    rates: `SELECT r.seq, r.t, r.in_bps, r.out_bps, r.in_pps, r.out_pps, r.in_errors, r.out_errors,
+        r.in_discards, r.out_discards, r.util_in, r.util_out, r.oper_up, r.speed_mbps, r.in_octets, r.out_octets, r.gap,
+        p.switch AS sw, p.name AS port
+      FROM rates r JOIN ports p ON p.id = r.port_id WHERE r.seq > ? ORDER BY r.seq LIMIT ?`,
+    rollups: `SELECT r.seq, r.res, r.t, r.in_bps_avg, r.in_bps_max, r.out_bps_avg, r.out_bps_max, r.in_pps_avg,
+        r.out_pps_avg, r.in_errors_avg, r.out_errors_avg, r.in_discards_avg, r.out_discards_avg, r.util_in_max, r.util_out_max,
+        r.oper_up_share, r.coverage, p.switch AS sw, p.name AS port
+      FROM rollups r JOIN ports p ON p.id = r.port_id WHERE r.seq > ? ORDER BY r.seq LIMIT ?`,
+  };
+  const prepared = new Map<string, Statement<[number, number]>>();
+  let preparedFor: unknown;
+  function stmt(table: ForwardedTable) {
+    if (preparedFor !== deps.store.db) { prepared.clear(); preparedFor = deps.store.db; }
+    let st = prepared.get(table);
+    if (!st) { st = deps.store.db.prepare<[number, number]>(SQL[table]); prepared.set(table, st); }
+    return st;
   }
 
   function ack(b: Batch, parkedNow = false): void {
     const at = now();
     const meta: Record<string, string> = { 'forward.lastError': '' };
-    if (parkedNow) { parked += b.lines.length; meta['forward.parked'] = String(Number(deps.store.getMeta('forward.parked') ?? 0) + b.lines.length); }
+    if (parkedNow) { parked += b.points; meta['forward.parked'] = String(Number(deps.store.getMeta('forward.parked') ?? 0) + b.points); }
     advanceCursor(deps.store.db, b.table, b.lastSeq, at, meta);
-    if (!parkedNow) { sent += b.lines.length; lastAckAt = at; hooks.acked?.(b.table, b.lines.length, at); }
-    else hooks.parked?.(b.table, b.lines.length);
+    if (!parkedNow) { sent += b.points; lastAckAt = at; hooks.acked?.(b.table, b.points, at); }
+    else hooks.parked?.(b.table, b.points);
     lastError = undefined;
   }
 
   async function send(b: Batch): Promise<void> {
-    if (b.lines.length === 0) return;
+    if (b.points === 0) return;
     abort = new AbortController();
     try { await getWriter().write(b.body, abort.signal); } finally { abort = undefined; }
   }
@@ -154,13 +195,13 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
         const err = await inFlight;
         if (err) {
           if (err instanceof WriteFailure && err.kind === 'partial') {
-            log.error({ table, points: batch.lines.length, err: err.message }, 'batch parked');
+            log.error({ table, points: batch.points, err: err.message }, 'batch parked');
             ack(batch, true);
           } else throw err;
         } else {
           ack(batch);
         }
-        n += batch.lines.length;
+        n += batch.points;
         cursor = batch.lastSeq;
         batch = next;
       }

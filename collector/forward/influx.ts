@@ -24,7 +24,7 @@ export class WriteFailure extends Error {
 
 export interface InfluxWriter {
   /** Posts one body of newline-separated lines; resolves on 2xx, rejects with WriteFailure. */
-  write(body: string, signal?: AbortSignal): Promise<void>;
+  write(body: string | Buffer, signal?: AbortSignal): Promise<void>;
   /** The server as shown in messages (no credentials). */
   readonly where: string;
 }
@@ -63,11 +63,13 @@ export function createInfluxWriter(cfg: InfluxConfig, opts: WriterOptions = {}):
   return {
     where,
     async write(body, signal) {
-      try {
-        await client.transport.request(path, body, { method: 'POST', headers, gzipThreshold, signal });
-      } catch (err) {
-        throw classify(err, cfg, where);
-      }
+      // transport.send (not request, which JSON-encodes a Buffer) takes the body as it is.
+      await new Promise<void>((resolve, reject) => {
+        client.transport.send(path, body as unknown as string, { method: 'POST', headers, gzipThreshold, signal }, {
+          error: (err: Error) => reject(classify(err, cfg, where)),
+          complete: () => resolve(),
+        });
+      });
     },
   };
 }
