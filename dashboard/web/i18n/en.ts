@@ -96,7 +96,7 @@ const en = {
   'members.hotNote': 'Ports above 80% utilisation are flagged: time to upgrade.',
   'members.sortBy': 'Sort by {col}',
   'members.empty': 'No members known yet.',
-  'members.traffic.note': 'Average of in and out over the period.',
+  'members.traffic.note': 'Traffic: average bits per second over the period, in plus out; below it, the bytes the member sent into the IXP.',
   'member.title': 'Member',
   'member.own': 'Your member page',
   'member.ports': 'Ports',

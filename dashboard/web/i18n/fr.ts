@@ -97,7 +97,7 @@ const fr: Messages = {
   'members.hotNote': 'Les ports utilisés à plus de 80 % sont signalés : il est temps de les mettre à niveau.',
   'members.sortBy': 'Trier par {col}',
   'members.empty': 'Aucun membre connu pour l\u2019instant.',
-  'members.traffic.note': 'Moyenne de l\u2019entrant et du sortant sur la période.',
+  'members.traffic.note': 'Trafic : débit moyen sur la période, entrant plus sortant ; en dessous, les octets que le membre a envoyés dans l\u2019IXP.',
   'member.title': 'Membre',
   'member.own': 'Votre page de membre',
   'member.ports': 'Ports',

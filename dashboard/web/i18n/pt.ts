@@ -97,7 +97,7 @@ const pt: Messages = {
   'members.hotNote': 'As portas acima de 80% de utilização são assinaladas: é hora de as aumentar.',
   'members.sortBy': 'Ordenar por {col}',
   'members.empty': 'Ainda não há membros conhecidos.',
-  'members.traffic.note': 'Média da entrada e da saída no período.',
+  'members.traffic.note': 'Tráfego: débito médio no período, entrada mais saída; por baixo, os bytes que o membro enviou para o IXP.',
   'member.title': 'Membro',
   'member.own': 'A sua página de membro',
   'member.ports': 'Portas',
