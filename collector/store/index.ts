@@ -193,10 +193,11 @@ export function createStore(cfg: Config['store'], deps: StoreDeps = {}): Store {
       }
       // Rollups in their own transaction: a failure here leaves the poll stored and the window
       // open, and the next poll closes it (the marks only move with the rows they describe).
-      const t = sample?.time ?? poll.t;
+      // Only a sample closes windows: after a failed poll the next good sample's rate may still
+      // cover the open window.
       let rollups = 0;
       try {
-        rollups = d.transaction(() => closeWindows(d, sw, t))();
+        if (sample) rollups = d.transaction(() => closeWindows(d, sw, sample.time))();
       } catch (e) {
         throw storeError(file, e, `roll up switch ${sw}`);
       }

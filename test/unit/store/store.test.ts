@@ -105,6 +105,18 @@ describe('store', () => {
     expect((s.db.prepare('SELECT in_bps_max FROM rollups WHERE res = 300 AND t = ?').get(T0) as { in_bps_max: number }).in_bps_max).toBe(400);
   });
 
+  it('a failed poll does not close a window that the next good sample still covers', () => {
+    const s = tmpStore();
+    const a = onePort(T0 + 60_000, 60, 100);
+    s.writePoll(poll(T0 + 60_000), a.sample, a.result);
+    s.writePoll({ switch: 'sw1', t: T0 + 300_000, durationMs: 3000, ok: false, ports: 0, error: 'timeout' }, null, null);
+    const b = onePort(T0 + 360_000, 300, 200); // the rate since the last good sample, over the failed poll
+    s.writePoll(poll(T0 + 360_000), b.sample, b.result);
+    const r = s.db.prepare('SELECT in_bps_avg, coverage FROM rollups WHERE res = 300 AND t = ?').get(T0) as Record<string, number>;
+    expect(r.coverage).toBeCloseTo(1, 9);
+    expect(r.in_bps_avg).toBeCloseTo((100 * 60 + 200 * 240) / 300, 9);
+  });
+
   it('builds hourly and daily rollups from 5-minute ones', () => {
     const s = tmpStore();
     const sw = new SynthSwitch('swH', 3);
