@@ -100,7 +100,7 @@ export function createService(deps: ServiceDeps) {
   }
 
   /**
-   * Figures of one calendar-month chunk [from, to) (cached: 1 h when finished, 60 s while it is running). A chunk reaching
+   * Figures of one calendar-month chunk [from, to) (finished: recomputed in the background after 1 h, stale served meanwhile; running: 60 s). A chunk reaching
    * past now reads up to its month's end (no data lies beyond now), so "month so far" and "since launch" share it.
    * @param months the monthly fees the chunk costs (1 for a whole calendar month; pro-rated otherwise).
    */
@@ -108,8 +108,9 @@ export function createService(deps: ServiceDeps) {
     const t = now();
     const c = byId.get(id)!;
     if (to > t) to = monthRange(monthOf(from, c.ixp.timezone), c.ixp.timezone).to;
-    const ttl = to <= t - 600_000 ? 3_600_000 : 60_000;
-    return chunkCache.get(`${id}|${from}|${to}|${months}`, ttl, async () => {
+    const finished = to <= t - 600_000;
+    // A finished month is served from the cache and recomputed in the background after an hour (imports, late windows).
+    return chunkCache.get(`${id}|${from}|${to}|${months}`, finished ? 3_600_000 : 60_000, async () => {
       const { members } = await directory(id);
       const w = await windowsOf(id, members, from, to);
       const expected = Math.max(0, Math.min(to, now()) - from) / 1000;
@@ -123,7 +124,7 @@ export function createService(deps: ServiceDeps) {
       }
       const aggregate = sumPerWindow([...w.byAsn.values()]);
       return { from, to, whole: months === 1, members: figs, ixp: ixpImpact(list, aggregate, c.ixp.transitPricePerMbps, expected), maxUtil: w.maxUtil, expected };
-    });
+    }, { stale: finished });
   }
 
   /** Every month chunk of a period. */
