@@ -21,6 +21,7 @@ function scaled(v: number, base: number, units: string[]): [number, string] {
 
 function num(v: number): string {
   const a = Math.abs(v);
+  if (a > 0 && a < 1) return nf({ maximumSignificantDigits: 2 }).format(v); // 0.0031 errors/s, not "0"
   return nf({ maximumFractionDigits: a >= 100 ? 0 : a >= 10 ? 1 : 2 }).format(v);
 }
 

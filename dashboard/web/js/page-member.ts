@@ -9,7 +9,7 @@ import { drawHistory } from './history-chart.ts';
 import { t } from './i18n.ts';
 import { categoryLabelOf } from './labels.ts';
 import { statusDotOf } from './status-dot.ts';
-import { card, chartCard, coverageBadge, pageHref, periodQuery, portHref, startPage, type Ctx } from './shell.ts';
+import { card, chartCard, coverageBadge, pageHref, periodQuery, portHref, startPage, stepFor, type Ctx } from './shell.ts';
 import { drawTraffic } from './traffic-chart.ts';
 
 function asnOf(ctx: Ctx): number {
@@ -21,7 +21,7 @@ function asnOf(ctx: Ctx): number {
 async function load(ctx: Ctx): Promise<MemberDetailResponse> {
   const asn = asnOf(ctx);
   if (!Number.isFinite(asn)) throw new HttpError(404, 'asn?');
-  return get<MemberDetailResponse>(`/ixps/${seg(ctx.ixp!.id)}/members/${seg(asn)}`, { ...periodQuery(ctx.period, ctx.tz), months: 12 });
+  return get<MemberDetailResponse>(`/ixps/${seg(ctx.ixp!.id)}/members/${seg(asn)}`, { ...periodQuery(ctx.period, ctx.tz), step: stepFor(ctx.period), months: 12 });
 }
 
 function portsTable(ctx: Ctx, ports: PortInfo[]): HTMLElement {

@@ -6,7 +6,7 @@ import { el, replace } from './dom.ts';
 import { figureGrid } from './figures.ts';
 import { bps, bytes, int, money, mbps, pct } from './format.ts';
 import { t } from './i18n.ts';
-import { card, chartCard, startPage, type Ctx, periodQuery } from './shell.ts';
+import { card, chartCard, startPage, stepFor, type Ctx, periodQuery } from './shell.ts';
 import { drawTraffic } from './traffic-chart.ts';
 import { parseDateInput } from './tz.ts';
 
@@ -22,7 +22,7 @@ async function load(ctx: Ctx): Promise<Data> {
   const q = periodQuery(ctx.period, ctx.tz);
   const launched = ctx.ixp!.launched ? parseDateInput(ctx.ixp!.launched, ctx.tz) : NaN;
   const [traffic, summary, month, launch] = await Promise.all([
-    get<TrafficResponse>(`${base}/traffic`, { ...q }),
+    get<TrafficResponse>(`${base}/traffic`, { ...q, step: stepFor(ctx.period) }),
     get<SummaryResponse>(`${base}/summary`, { ...q }),
     get<SummaryResponse>(`${base}/summary`, {}),
     Number.isFinite(launched) && launched < Date.now()

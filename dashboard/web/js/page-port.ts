@@ -10,14 +10,14 @@ import { t } from './i18n.ts';
 import { drawPackets } from './packets-chart.ts';
 import { statusDotOf } from './status-dot.ts';
 import { drawStatus } from './status-chart.ts';
-import { chartCard, memberHref, pageHref, periodQuery, startPage, type Ctx } from './shell.ts';
+import { chartCard, memberHref, pageHref, periodQuery, startPage, stepFor, type Ctx } from './shell.ts';
 import { drawTraffic } from './traffic-chart.ts';
 
 async function load(ctx: Ctx): Promise<PortDetailResponse> {
   const sw = ctx.params.get('switch');
   const port = ctx.params.get('port');
   if (!sw || !port) throw new HttpError(404, 'switch? port?');
-  return get<PortDetailResponse>(`/ixps/${seg(ctx.ixp!.id)}/ports/${seg(sw)}/${seg(port)}`, { ...periodQuery(ctx.period, ctx.tz) });
+  return get<PortDetailResponse>(`/ixps/${seg(ctx.ixp!.id)}/ports/${seg(sw)}/${seg(port)}`, { ...periodQuery(ctx.period, ctx.tz), step: stepFor(ctx.period) });
 }
 
 function maxOf(a: (number | null)[]): number | null {

@@ -61,6 +61,16 @@ function readPeriod(params: URLSearchParams): PeriodSel {
   return { kind: 'day' };
 }
 
+const PRESET_STEP: Record<string, number> = { day: 300, week: 900, month: 3600, year: 86400 };
+
+/**
+ * The series step (seconds) for a period: 5 min a day, 15 min a week, 1 h a month, 1 day a year (300-720
+ * points, detailed enough to see daily peaks); custom periods let the server choose.
+ */
+export function stepFor(p: PeriodSel): number | undefined {
+  return p.kind === 'custom' ? undefined : PRESET_STEP[p.kind];
+}
+
 /** A link to another page keeping the IXP, the period and `extra` parameters. */
 export function pageHref(ctx: Pick<Ctx, 'ixp' | 'period'>, page: PageId, extra: Record<string, string | number> = {}): string {
   const q = new URLSearchParams();
