@@ -9,6 +9,7 @@ import { computeRates } from './rates/compute.ts';
 import type { RateResult, Sample } from './rates/types.ts';
 import { createScheduler, type Scheduler } from './schedule.ts';
 import { createSnmpClient, pollSwitch, systemClock, targetFromConfig, type Clock, type SnmpClient, type SnmpTarget } from './snmp/index.ts';
+import { filtersFor } from './profiles.ts';
 import { createStore, type PollRecord, type Store } from './store/index.ts';
 import { createAlerts } from './alerts/index.ts';
 import { createForwarder } from './forward/index.ts';
@@ -73,6 +74,8 @@ export function createCollector(config: Config, deps: CollectorDeps = {}): Colle
   const notify = deps.notify ?? sdNotifier({ log });
   const maxIntervalSeconds = config.polling.interval * config.polling.maxGapIntervals;
   const clients = new Map<string, SnmpClient>();
+  /** Include/exclude patterns per switch: its own, combined with its profile's (firmware-config/switches). */
+  const filters = new Map<string, { include?: string[]; exclude?: string[] }>();
   const prevs = new Map<string, Sample | null>();
   let listeners: PollListener[] = [...(deps.listeners ?? [])];
   let store: Store | undefined;
@@ -118,7 +121,8 @@ export function createCollector(config: Config, deps: CollectorDeps = {}): Colle
     const t0 = clock.mono();
     let sample: Sample;
     try {
-      sample = await pollSwitch(client, { name: sw.name, include: sw.include, exclude: sw.exclude, maxRepetitions: sw.maxRepetitions }, clock);
+      const f = filters.get(sw.name) ?? {};
+      sample = await pollSwitch(client, { name: sw.name, include: f.include, exclude: f.exclude, maxRepetitions: sw.maxRepetitions }, clock);
     } catch (err) {
       const raw = (err as Error)?.message ?? String(err);
       // pollSwitch's SnmpError already names the switch and step; anything else gets them here.
@@ -142,6 +146,7 @@ export function createCollector(config: Config, deps: CollectorDeps = {}): Colle
     store = deps.store ?? createStore(config.store, { log: log.child('store') });
     store.start();
     for (const sw of config.switches) {
+      filters.set(sw.name, filtersFor(sw)); // a missing or broken profile is a ConfigError here
       prevs.set(sw.name, store.lastSample(sw.name));
       clients.set(sw.name, makeClient(targetFor(sw)));
     }

@@ -9,6 +9,7 @@ import { redact, resolveSecret } from '../config/secrets.ts';
 import type { Config } from '../config/types.ts';
 import { configureLogging, getLogger } from '../log.ts';
 import { createCollector } from '../main.ts';
+import { filtersFor } from '../profiles.ts';
 import { targetFromConfig } from '../snmp/index.ts';
 import { createStore } from '../store/index.ts';
 import { parseListen } from '../metrics/index.ts';
@@ -40,6 +41,10 @@ function resolveAllSecrets(config: Config): void {
   const ix = config.influxdb;
   if (ix?.password !== undefined) resolveSecret(ix.password, 'influxdb.password');
   if (ix?.token !== undefined) resolveSecret(ix.token, 'influxdb.token');
+  const pin = config.alerts?.channels?.sms?.pin;
+  if (pin !== undefined) resolveSecret(pin, 'alerts.channels.sms.pin');
+  if (config.dashboard.sessionSecret !== undefined) resolveSecret(config.dashboard.sessionSecret, 'dashboard.sessionSecret');
+  for (const sw of config.switches) filtersFor(sw); // a missing or broken switch profile fails here
 }
 
 export async function run(argv: string[]): Promise<number> {
