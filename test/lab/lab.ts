@@ -313,7 +313,8 @@ export async function createLab(opts: LabOptions = {}): Promise<Lab> {
     child.stdout!.on('data', (d) => { snmpdLog += d; });
     child.stderr!.on('data', (d) => { snmpdLog += d; });
     snmpd = child;
-    const end = Date.now() + 20_000;
+    // snmpd reads every interface at start: a few seconds at 2,000 interfaces, far more on a busy machine.
+    const end = Date.now() + 20_000 + 30 * (opts.extraInterfaces ?? 0);
     for (;;) {
       if (child.exitCode !== null) throw new Error(`snmpd in ${switchNs} exited: ${snmpdLog.trim()}`);
       try {
