@@ -45,11 +45,11 @@ function loadState(dir: string, now: number): DemoState {
 }
 
 /** The demo's config, validated like any user config (so defaults are the real ones). */
-export function demoConfig(opts: { dir: string; agentPort: number; community: string; listen: string }): Config {
+export function demoConfig(opts: { dir: string; agentPort: number; community: string; listen: string; launchedMs: number }): Config {
   return validateConfig({
     ixp: {
       id: DEMO_IXP, name: 'Demo Island IXP', country: 'MV', timezone: 'Indian/Maldives', currency: 'USD',
-      transitPricePerMbps: 25, launched: '2024-03-01', public: true,
+      transitPricePerMbps: 25, launched: new Date(opts.launchedMs).toISOString().slice(0, 10), public: true,
     },
     switches: [{ name: DEMO_SWITCH, host: '127.0.0.1', port: opts.agentPort, snmp: { version: '2c', community: opts.community }, timeout: 2, retries: 1 }],
     polling: { interval: 10 },
@@ -71,7 +71,9 @@ export async function startDemo(opts: { dir: string; listen?: string; now?: () =
   const state = loadState(opts.dir, now());
   const clock: DemoClock = { epochMs: state.epochMs };
   const agentPort = await freeUdpPort();
-  const config = demoConfig({ dir: opts.dir, agentPort, community: state.community, listen: opts.listen ?? '0.0.0.0:3000' });
+  // The demo IXP "launched" the day its simulated history starts, so "since launch" is all measured.
+  const launchedMs = state.epochMs + (40 - HISTORY_DAYS + 1) * 86_400_000;
+  const config = demoConfig({ dir: opts.dir, agentPort, community: state.community, listen: opts.listen ?? '0.0.0.0:3000', launchedMs });
 
   const store = createStore(config.store, { simulated: true, log: log.child('store') });
   store.open();
