@@ -176,10 +176,10 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
     lastError = undefined;
   }
 
-  async function send(b: Batch): Promise<void> {
-    if (b.points === 0) return;
+  async function send(b: Batch, onSent: () => void): Promise<void> {
+    if (b.points === 0) { onSent(); return; }
     abort = new AbortController();
-    try { await getWriter().write(b.body, abort.signal); } finally { abort = undefined; }
+    try { await getWriter().write(b.body, abort.signal, onSent); } finally { abort = undefined; onSent(); }
   }
 
   /** Sends every table until caught up; pipelined: the next batch is built while one is in flight. */
@@ -190,8 +190,14 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
       let batch = readBatch(table, cursor);
       while (batch && (running || !loop)) {
         state = 'sending';
-        const inFlight = send(batch).then(() => null, (e: unknown) => e);
-        const next = batch.lastSeq ? readBatch(table, batch.lastSeq) : null;
+        let sent!: () => void;
+        const onTheWire = new Promise<void>((r) => { sent = r; });
+        const inFlight = send(batch, sent).then(() => null, (e: unknown) => e);
+        // Build the next batch while this one is on the wire (after it was compressed and handed
+        // to the socket, so the synchronous build does not hold the request back).
+        await onTheWire;
+        await new Promise((r) => setImmediate(r));
+        const next = readBatch(table, batch.lastSeq);
         const err = await inFlight;
         if (err) {
           if (err instanceof WriteFailure && err.kind === 'partial') {

@@ -1,7 +1,11 @@
 // Sends one batch of line protocol to InfluxDB (v1 /write or v2 /api/v2/write) through
 // @influxdata/influxdb-client's transport, gzipped, and classifies the outcome. It only sends:
 // no retry, no buffer (the local store is the outbox). Never puts a secret into an error text.
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { InfluxDB, HttpError } from '@influxdata/influxdb-client';
+
+const gzipAsync = promisify(gzip);
 import type { InfluxConfig } from '../config/types.ts';
 import { resolveSecret } from '../config/secrets.ts';
 
@@ -24,7 +28,7 @@ export class WriteFailure extends Error {
 
 export interface InfluxWriter {
   /** Posts one body of newline-separated lines; resolves on 2xx, rejects with WriteFailure. */
-  write(body: string | Buffer, signal?: AbortSignal): Promise<void>;
+  write(body: string | Buffer, signal?: AbortSignal, onSent?: () => void): Promise<void>;
   /** The server as shown in messages (no credentials). */
   readonly where: string;
 }
@@ -62,13 +66,22 @@ export function createInfluxWriter(cfg: InfluxConfig, opts: WriterOptions = {}):
 
   return {
     where,
-    async write(body, signal) {
+    async write(body, signal, onSent) {
+      // Compressed here (level 6, in the thread pool) rather than by the client, so the caller
+      // learns when the request is on its way (onSent) and can build the next batch meanwhile.
+      let payload: string | Buffer = body;
+      const h = { ...headers };
+      if (gzipThreshold !== undefined && Buffer.byteLength(body) > gzipThreshold) {
+        payload = await gzipAsync(body);
+        h['content-encoding'] = 'gzip';
+      }
       // transport.send (not request, which JSON-encodes a Buffer) takes the body as it is.
       await new Promise<void>((resolve, reject) => {
-        client.transport.send(path, body as unknown as string, { method: 'POST', headers, gzipThreshold, signal }, {
+        client.transport.send(path, payload as unknown as string, { method: 'POST', headers: h, signal }, {
           error: (err: Error) => reject(classify(err, cfg, where)),
           complete: () => resolve(),
         });
+        onSent?.();
       });
     },
   };
