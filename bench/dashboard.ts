@@ -234,8 +234,10 @@ try {
     '|---|---|---|---|---|---|---|',
     ...Object.keys(sq).map((k) => `| ${k} | ${row(k, sq[k])} | ${row(k, inf?.[k])} |`),
     '',
-    'Warm figures come from the per-month cache (a finished month is kept 1 h, the running month 60 s); `ixmeter serve` fills it',
-    'for the last 13 months at start. The cold column is what the first visitor after a start (or after 60 s for the running month) waits.',
+    'Warm figures come from the per-month cache: `ixmeter serve` computes the last 13 months at start; a finished month is then',
+    'served from memory (recomputed in the background hourly), the running month is topped up with its last 10 minutes at most',
+    'every 60 s. The cold column is what a request waits when nothing is cached yet (e.g. during the first minutes after a start).',
+    'Other test suites ran on the same 2 CPUs during the run, so absolute times are pessimistic.',
     '',
     '| page | over the wire (gzip), bytes |',
     '|---|---|',
@@ -252,7 +254,7 @@ const section = results.join('\n');
 const start = text.indexOf('## Dashboard API');
 if (start >= 0) {
   const next = text.indexOf('\n## ', start + 1);
-  text = text.slice(0, start) + section + (next >= 0 ? text.slice(next + 1) : '');
+  text = text.slice(0, start) + section + (next >= 0 ? '\n' + text.slice(next + 1) : '');
 } else {
   text = text.replace(/\n*$/, '\n\n') + section;
 }
