@@ -36,6 +36,8 @@ export interface AppDeps {
   loginLimit?: number;
   /** Seconds anonymous answers are cached (default 30). */
   publicTtl?: number;
+  /** Further API routers (e.g. reports), mounted before the API's 404; given the session-checking principal. */
+  routes?: ((h: { principal(req: Request): Principal; now: () => number }) => express.Router)[];
 }
 
 /** Builds the express app (no listen). */
@@ -85,6 +87,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(sessionRoutes({ sessions, users: deps.users, log, now, loginLimit: deps.loginLimit }));
   app.use(ixpRoutes({ service: deps.service, principal: checked, now, publicTtl: deps.publicTtl }));
   app.use(impactRoutes({ service: deps.service, principal: checked, now }));
+  for (const make of deps.routes ?? []) app.use(make({ principal: checked, now }));
   app.use('/api', (req, res) => { res.status(404).json({ error: `no API route ${req.method} ${req.path.slice(0, 80)}` }); });
 
   const web = deps.webDir ?? DEFAULT_WEB_DIR;

@@ -46,6 +46,11 @@ export interface DashboardDeps {
   webDir?: string;
   /** Precompute the last 13 months' figures after start (default true). */
   warm?: boolean;
+  /**
+   * Further API routers (reports): called at start() with the principal resolver, the open SQLite handle (undefined
+   * when reading InfluxDB) and the IXP contexts.
+   */
+  routes?: ((h: { principal(req: import('express').Request): import('./auth.ts').Principal; now: () => number; db: Database.Database | undefined; ixps: IxpContext[] }) => import('express').Router)[];
 }
 
 /** The dashboard server component. */
@@ -71,12 +76,14 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
         }
         reader = createSqliteReader(db);
       }
-      const service = createService({ reader, ixps: ixpContexts(cfg), now: deps.now });
+      const ixps = ixpContexts(cfg);
+      const service = createService({ reader, ixps, now: deps.now });
       const version = String((createRequire(import.meta.url)('../../package.json') as { version: string }).version);
       const app = createApp({
         service, users: deps.users ?? createUserStore(cfg.dashboard.usersFile), readerKind: reader.kind,
         trustProxy: cfg.dashboard.trustProxy, webDir: deps.webDir, version, log, now: deps.now,
         publicTtl: cfg.dashboard.publicCacheSeconds,
+        routes: (deps.routes ?? []).map((make) => (h) => make({ ...h, db, ixps })),
       });
       const listen = deps.listen ?? cfg.dashboard.listen ?? '0.0.0.0:3000';
       const i = listen.lastIndexOf(':');

@@ -2,6 +2,7 @@
 // sessions and the login rate limit, security headers, and clear 4xx answers (never 500) for bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from 'node:http';
+import { Router } from 'express';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../dashboard/server/app.ts';
 import { createService } from '../../../dashboard/server/service.ts';
@@ -33,6 +34,7 @@ beforeAll(async () => {
   const mk = (publicMembers: boolean) => createApp({
     service: createService({ reader: createSqliteReader(store.db), ixps: contexts(publicMembers), now: () => NOW }),
     users: { find: (n) => users.find((u) => u.username === n) }, readerKind: 'sqlite', now: () => NOW, webDir: '/nonexistent', loginLimit: 5,
+    routes: [({ principal }) => Router().get('/api/extra', (req, res) => { res.json({ role: principal(req).role }); })],
   });
   main = await listen(mk(false));
   pub = await listen(mk(true));
@@ -189,8 +191,10 @@ describe('who sees what', () => {
 });
 
 describe('sessions and headers', () => {
-  it('log in, who am I, log out', async () => {
+  it('log in, who am I, log out; extra routers see the same principal', async () => {
     const c = await login('m1');
+    expect((await get('/api/extra', c)).body).toEqual({ role: 'member' });
+    expect((await get('/api/extra')).body).toEqual({ role: 'public' });
     expect((await get('/api/session', c)).body).toEqual({ username: 'm1', role: 'member', ixp: 'tix', asns: [65001] });
     const out = await fetch(`${main.base}/api/session`, { method: 'DELETE', headers: { cookie: c } });
     expect(out.status).toBe(200);
