@@ -102,6 +102,25 @@ describe('figures (January 2026, computed by hand)', () => {
     expect(by.get(65004)!.portsOver80).toBe(0);
   });
 
+  it('imported MRTG history (30-minute rows) is used where no 5-minute data exists, and says so', async () => {
+    // Two 1800-s rows for et1 on 2025-12-31 (before the 5-minute data): 12 and 20 Mbit/s in, 6 out.
+    const id = (store.db.prepare("SELECT id FROM ports WHERE name = 'et1'").get() as { id: number }).id;
+    const ins = store.db.prepare(`INSERT INTO rollups (port_id, res, t, in_bps_avg, out_bps_avg, coverage, source) VALUES (?, 1800, ?, ?, 6e6, 1, 'mrtg')`);
+    ins.run(id, Date.UTC(2025, 11, 31, 10), 12e6);
+    ins.run(id, Date.UTC(2025, 11, 31, 10, 30), 20e6);
+    const { body } = await get<SummaryResponse>('/api/ixps/tix/summary?month=2025-12');
+    // P95 of 2 samples drops floor(0.1) = 0 → 20 Mbit/s; AS65001 saves 20 × 10 = 200, net 200 − 100 = 100.
+    expect(body.p95).toEqual({ inMbps: 20, outMbps: 6, mbps: 20, samples: 2 });
+    expect(body.transitSaved).toBeCloseTo(200, 6);
+    expect(body.netSaved).toBeCloseTo(100, 6);
+    expect(body.source.resolution).toBe(1800);
+    expect(body.methodology).toContain('p95-coarse-resolution');
+    // 2 × 1800 s of 31 days measured: coverage = 3600 / 2678400
+    expect(body.coverage).toBeCloseTo(3600 / 2678400, 12);
+    // bytes: (12e6 + 20e6) × 1800 / 8 = 7.2e9
+    expect(body.bytes).toBeCloseTo(7.2e9, 0);
+  });
+
   it('traffic series of the day from raw rates, gaps as null', async () => {
     const { body } = await get<TrafficResponse>('/api/ixps/tix/traffic?period=24h&step=60');
     expect(body.source.kind).toBe('raw');
