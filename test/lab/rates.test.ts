@@ -50,7 +50,8 @@ async function pollWithTraffic(count: number, between: (i: number) => Promise<vo
     if (i < count) pending.push(sleep(200).then(() => between(i)));
   });
   await Promise.all(pending);
-  await sleep(50); // the sampler has a row after the last response
+  // The sampler has a row after the last response (it may lag on a busy machine).
+  for (let i = 0; i < 100 && lines.length && sampler.latest() <= Date.parse(lines[lines.length - 1].t); i++) await sleep(50);
   return { res, lines, errors };
 }
 
