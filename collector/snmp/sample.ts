@@ -78,6 +78,16 @@ function describe(err: unknown): string {
  * @throws SnmpError whose message names the switch, its address and the step, e.g.
  *   `switch sw1 (127.0.0.1:16161): walk ifXTable: no answer (wrong community or unreachable)`.
  */
+/**
+ * A packet counter of 0 beside a non-zero octet counter of the same direction is not a count but
+ * an agent that has not loaded it yet (net-snmp 5.9 answers 0 unicast packets on its first
+ * interface load after a restart while the octets are right): bytes do not move without packets.
+ * It is unknown (null), so the next interval gives no packet rate instead of a spike.
+ */
+function knownPkts(pkts: bigint | null, octets: bigint | null): bigint | null {
+  return pkts === 0n && octets !== null && octets > 0n ? null : pkts;
+}
+
 export async function pollSwitch(client: SnmpClient, sw: PollTarget, clock: Clock = systemClock): Promise<Sample> {
   const include = compile(sw.include, 'include', sw.name);
   const exclude = compile(sw.exclude, 'exclude', sw.name);
@@ -187,8 +197,8 @@ export async function pollSwitch(client: SnmpClient, sw: PollTarget, clock: Cloc
       hc,
       inOctets: hc ? hcIn : big(c.in.get(i)),
       outOctets: hc ? hcOut : big(c.out.get(i)),
-      inPkts: pktsHc ? hcPktsIn : sum(c.inU.get(i), c.inN.get(i)),
-      outPkts: pktsHc ? hcPktsOut : sum(c.outU.get(i), c.outN.get(i)),
+      inPkts: knownPkts(pktsHc ? hcPktsIn : sum(c.inU.get(i), c.inN.get(i)), hc ? hcIn : big(c.in.get(i))),
+      outPkts: knownPkts(pktsHc ? hcPktsOut : sum(c.outU.get(i), c.outN.get(i)), hc ? hcOut : big(c.out.get(i))),
       pktsHc,
       inErrors: big(c.inErr.get(i)),
       outErrors: big(c.outErr.get(i)),

@@ -38,6 +38,21 @@ describe('pollSwitch', () => {
     expect(asked).not.toContain(IF.ifInOctets);
   });
 
+  it('takes a packet counter of 0 beside moving octets as unknown (agent just restarted), not as a count', async () => {
+    // net-snmp 5.9 answers 0 unicast packets on its first interface load after a restart while its
+    // octet counters are right; counting from 0 would make a packet-rate spike in the next interval.
+    const fake = new FakeSnmp(agent({
+      1: { [IFX.ifName]: 'et1', [IFX.ifHCInOctets]: 5_000_000n, [IFX.ifHCOutOctets]: 0n, [IFX.ifHCInUcastPkts]: 0n, [IFX.ifHCOutUcastPkts]: 0n },
+      2: { [IFX.ifName]: 'et2', [IFX.ifHCInOctets]: 9000n, [IFX.ifHCOutOctets]: 700n, [IFX.ifHCInUcastPkts]: 12n, [IFX.ifHCOutUcastPkts]: 0n },
+    }));
+    const s = await pollSwitch(fake, sw, clock);
+    const [a, b] = s.interfaces;
+    expect(a.inPkts).toBeNull();     // bytes in, 0 packets in: not a count
+    expect(a.outPkts).toBe(0n);      // no bytes, no packets: a real 0
+    expect(b.inPkts).toBe(12n);
+    expect(b.outPkts).toBeNull();
+  });
+
   it('finds interfaces from any column (no ifIndex, no ifName) and falls back to ifDescr', async () => {
     const fake = new FakeSnmp(agent({ 5: { [IF.ifDescr]: 'ge5', [IF.ifOperStatus]: 2 }, 7: { [IF.ifInErrors]: 1 } }));
     const s = await pollSwitch(fake, sw, clock);
