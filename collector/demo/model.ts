@@ -45,12 +45,9 @@ const AMP = 0.55; // daily swing
 const W = (2 * Math.PI) / DAY;
 /** Busiest at 21:00 in UTC+5 (16:00 UTC): sin peaks where W*t + PHASE = pi/2. */
 const PHASE = Math.PI / 2 - W * 16 * 3600;
-const JITTER_PERIOD = 47 * 60;
-const JW = (2 * Math.PI) / JITTER_PERIOD;
-
-/** Exchange-wide bytes sent from `epoch` to `t` (seconds since the model epoch): closed-form integral of the rate. */
+/** Exchange-wide bytes sent from the model epoch to `t` seconds after it: closed-form integral of the rate. */
 function exchangeBytes(t: number): number {
-  // rate(t) = B (1 + g t/DAY) (1 + A sin(W t + PHASE)), integrated exactly.
+  // rate(t) = B (1 + g t) (1 + A sin(W t + PHASE)), integrated exactly.
   const g = GROWTH / DAY;
   const s = Math.sin(W * t + PHASE), c = Math.cos(W * t + PHASE);
   const c0 = Math.cos(PHASE), s0 = Math.sin(PHASE);
@@ -59,10 +56,17 @@ function exchangeBytes(t: number): number {
   return (BASE_BPS / 8) * (lin + osc);
 }
 
-/** A small per-port wobble so ports do not move in lockstep (integral of 0.08 sin). */
-function wobbleBytes(t: number, port: DemoPort, shareBps: number): number {
-  const phi = port.ifIndex * 0.7;
-  return ((shareBps / 8) * 0.08 * (Math.cos(phi) - Math.cos(JW * t + phi))) / JW;
+/** Periods (s) and amplitudes of a per-port wobble: incommensurate, so ports never move in lockstep. */
+const WOBBLE: [number, number][] = [[23 * 60, 0.035], [61 * 60, 0.05], [157 * 60, 0.04]];
+/** A small per-port, per-direction wobble (closed-form integral of a sum of sines) on top of the daily curve. */
+function wobbleBytes(t: number, port: DemoPort, dir: 'in' | 'out', shareBps: number): number {
+  let bytes = 0;
+  WOBBLE.forEach(([period, amp], k) => {
+    const w = (2 * Math.PI) / period;
+    const phi = port.ifIndex * 1.3 + k * 2.1 + (dir === 'out' ? 0.9 : 0);
+    bytes += (amp * (Math.cos(phi) - Math.cos(w * t + phi))) / w;
+  });
+  return (shareBps / 8) * bytes;
 }
 
 /** The model's origin: counters are 0 plus a large offset there (they pass 2^53, as real 100G ports do). */
@@ -72,7 +76,7 @@ const OFFSET = 2n ** 53n - 10n ** 12n;
 function octets(port: DemoPort, dir: 'in' | 'out', t: number): bigint {
   const share = dir === 'in' ? port.send : port.receive;
   if (share === 0) return OFFSET / 2n + BigInt(port.ifIndex) * 1000n;
-  const bytes = exchangeBytes(t) * share + wobbleBytes(t, port, BASE_BPS * share);
+  const bytes = exchangeBytes(t) * share + wobbleBytes(t, port, dir, BASE_BPS * share);
   return OFFSET + BigInt(port.ifIndex) * 10n ** 9n + BigInt(Math.max(0, Math.floor(bytes)));
 }
 
