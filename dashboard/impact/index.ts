@@ -200,12 +200,17 @@ export interface MemberImpact {
 
 /**
  * A member's figures over a period: P95 of its summed ports, gross saving at its price, net of its pro-rated fee.
+ * Transit is billed per month at the month's P95: a whole month (or a member present for part of a month, whose
+ * traffic still sets that month's P95) saves one bill; a period that is only part of a month (a day, a week, the
+ * pieces of a 30-day window across two months) saves its share of one, `billShare` = days / 30.4375, so that the
+ * pieces of a period never add up to more months than it spans.
  * @param expectedSeconds the period's length (up to now) in seconds, for coverage.
  * @param months the number of monthly fees the period costs ({@link monthsInPeriod}).
+ * @param billShare the share of a monthly transit bill the period stands for (default 1: a whole month).
  */
-export function memberImpact(m: MemberImpactInput, expectedSeconds: number, months: number): MemberImpact {
+export function memberImpact(m: MemberImpactInput, expectedSeconds: number, months: number, billShare = 1): MemberImpact {
   const p = billableP95(m.samples);
-  const gross = transitSaved(p.mbps, m.transitPricePerMbps, m.buysTransit);
+  const gross = transitSaved(p.mbps, m.transitPricePerMbps, m.buysTransit) * billShare;
   return {
     p95: p,
     bytesIn: bytesOf(m.samples, 'in'),
@@ -242,6 +247,8 @@ export function ixpImpact(
   aggregate: readonly WindowSample[],
   ixpPricePerMbps: number,
   expectedSeconds: number,
+  /** The period's share of a monthly bill (see {@link memberImpact}); default 1. */
+  billShare = 1,
 ): IxpImpact {
   const pk = peak(aggregate);
   let saved = 0;
@@ -253,7 +260,7 @@ export function ixpImpact(
     peakBps: pk,
     transitSaved: saved,
     netSaved: net,
-    peakMethodSaved: peakMethodSaved(pk, ixpPricePerMbps),
+    peakMethodSaved: peakMethodSaved(pk, ixpPricePerMbps) * billShare,
     localContentShare: localContentShare(members.map((m) => ({ category: m.category, bytesSent: m.impact.bytesIn }))),
     coverage: coverage(aggregate, expectedSeconds),
     resolution: resolutionOf(aggregate),

@@ -118,12 +118,12 @@ export function createService(deps: ServiceDeps) {
       const list: { category: string; impact: MemberImpact }[] = [];
       for (const m of members) {
         const samples = w.byAsn.get(m.asn) ?? [];
-        const fig = memberImpact({ category: String(m.category), buysTransit: m.buysTransit, transitPricePerMbps: priceOf(c, m), portFeePerMonth: m.portFeePerMonth, samples }, expected, months);
+        const fig = memberImpact({ category: String(m.category), buysTransit: m.buysTransit, transitPricePerMbps: priceOf(c, m), portFeePerMonth: m.portFeePerMonth, samples }, expected, months, months);
         figs.set(m.asn, fig);
         list.push({ category: String(m.category), impact: fig });
       }
       const aggregate = sumPerWindow([...w.byAsn.values()]);
-      return { from, to, whole: months === 1, members: figs, ixp: ixpImpact(list, aggregate, c.ixp.transitPricePerMbps, expected), maxUtil: w.maxUtil, expected };
+      return { from, to, whole: months === 1, members: figs, ixp: ixpImpact(list, aggregate, c.ixp.transitPricePerMbps, expected, months), maxUtil: w.maxUtil, expected };
     }, { stale: finished });
   }
 

@@ -52,6 +52,17 @@ describe('a small IXP, by hand', () => {
   const B = memberImpact({ category: 'isp', buysTransit: true, transitPricePerMbps: 20, portFeePerMonth: 50, samples: sumPerWindow([b]) }, expected, 1);
   const C = memberImpact({ category: 'content', buysTransit: defaultBuysTransit('content'), transitPricePerMbps: 10, portFeePerMonth: 70, samples: sumPerWindow([c]) }, expected, 1);
 
+  it('a part of a month saves its share of a monthly bill, like the fee (never a whole month)', () => {
+    // Member A's samples over a quarter of a month: saved = 20 Mbps × 10 × 0.25 = 50; net = 50 − 100 × 0.25 = 25.
+    const q = memberImpact({ category: 'isp', buysTransit: true, transitPricePerMbps: 10, portFeePerMonth: 100, samples: sumA }, expected, 0.25, 0.25);
+    expect(q.transitSaved).toBeCloseTo(50, 9);
+    expect(q.netSaved).toBeCloseTo(25, 9);
+    expect(q.portFee).toBeCloseTo(25, 9);
+    // Two halves of a month at the same P95 add up to one month's saving (200), not two.
+    const half = memberImpact({ category: 'isp', buysTransit: true, transitPricePerMbps: 10, portFeePerMonth: 100, samples: sumA }, expected, 0.5, 0.5);
+    expect(half.transitSaved * 2).toBeCloseTo(A.transitSaved, 9);
+  });
+
   it('member figures', () => {
     expect(A.p95).toEqual({ inMbps: 20, outMbps: 5, mbps: 20, samples: 20 });
     expect(A.transitSaved).toBeCloseTo(200, 9);
