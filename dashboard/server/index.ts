@@ -12,6 +12,7 @@ import type { Reader } from '../readers/reader.ts';
 import { createSqliteReader } from '../readers/sqlite.ts';
 import { createInfluxReader } from '../readers/influxql.ts';
 import { createApp } from './app.ts';
+import { reportRoutes } from './routes/report.ts';
 import { createService, type IxpContext } from './service.ts';
 import { createUserStore, type UserStore } from './users.ts';
 
@@ -83,7 +84,8 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
         service, users: deps.users ?? createUserStore(cfg.dashboard.usersFile), readerKind: reader.kind,
         trustProxy: cfg.dashboard.trustProxy, webDir: deps.webDir, version, log, now: deps.now,
         publicTtl: cfg.dashboard.publicCacheSeconds,
-        routes: (deps.routes ?? []).map((make) => (h) => make({ ...h, db, ixps })),
+        // The monthly impact report (GET /api/ixps/:ixp/report), then any further routers.
+        routes: [reportRouter, ...(deps.routes ?? [])].map((make) => (h) => make({ ...h, db, ixps })),
       });
       const listen = deps.listen ?? cfg.dashboard.listen ?? '0.0.0.0:3000';
       const i = listen.lastIndexOf(':');
@@ -109,4 +111,18 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
       db = undefined;
     },
   };
+}
+
+/** Mounts the report route over the dashboard's own store handle and IXP contexts. */
+function reportRouter(h: { principal(req: import('express').Request): import('./auth.ts').Principal; now: () => number; db: Database.Database | undefined; ixps: IxpContext[] }) {
+  return reportRoutes({
+    principal: h.principal,
+    now: h.now,
+    // The store holds the data of the config's own IXP only (the first context).
+    db: (id) => (id === h.ixps[0]?.ixp.id ? h.db : undefined),
+    ixpConfig: (id) => {
+      const c = h.ixps.find((x) => x.ixp.id === id);
+      return c && { ixp: c.ixp, members: c.members, memberSources: { ifAlias: c.ifAlias } };
+    },
+  });
 }

@@ -86,23 +86,46 @@ describe('ixmeter demo (the embedded default)', () => {
     expect(summary.coverage).toBeGreaterThan(0.5);
   });
 
+  it('serves the monthly impact report to the operator, and refuses members and nobody', async () => {
+    const month = new Date().toISOString().slice(0, 7);
+    const r = await fetch(`${base}/api/ixps/demo/report?month=${month}&format=json`, { headers: { cookie } });
+    expect(r.status).toBe(200);
+    const report = await r.json();
+    expect(report.ixp.transitSaved).toBeGreaterThan(0);
+    expect(report.ixp.p95Mbps).toBeGreaterThan(0);
+    expect(report.currency).toBe('USD');
+    expect(report.members.length).toBeGreaterThan(5);
+    const csv = await fetch(`${base}/api/ixps/demo/report?month=${month}&format=csv&lang=fr`, { headers: { cookie } });
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    expect((await csv.text()).split('\n').length).toBeGreaterThan(5);
+    const bad = await fetch(`${base}/api/ixps/demo/report?format=docx`, { headers: { cookie } });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toMatch(/format/);
+    expect((await fetch(`${base}/api/ixps/demo/report`)).status).toBe(401);
+    const login = await fetch(`${base}/api/session`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'member', password: 'demo' }),
+    });
+    const memberCookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    expect((await fetch(`${base}/api/ixps/demo/report`, { headers: { cookie: memberCookie } })).status).toBe(403);
+  });
+
   it('the overview page renders its chart with data (screenshot saved)', async () => {
     const b = await launchBrowser();
     try {
       const { page, errors } = await b.page();
       await page.goto(`${base}/`);
-      await page.waitForFunction(() => {
-        const c = document.querySelector('canvas');
-        return !!c && c.width > 0 && (window as any).__ixmCharts?.some?.((ch: any) => ch.data.datasets.some((d: any) => d.data.some((v: any) => (v?.y ?? v) > 0)));
-      }, undefined, { timeout: 30_000 }).catch(() => undefined);
-      await page.waitForTimeout(500);
+      // charts.ts writes the chart's count of non-zero points on its canvas once drawn.
+      const canvas = page.getByTestId('chart-traffic');
+      await page.waitForFunction(() => Number((document.querySelector('[data-testid="chart-traffic"]') as HTMLElement | null)?.dataset.points ?? 0) > 0, undefined, { timeout: 30_000 });
+      expect(Number(await canvas.getAttribute('data-points'))).toBeGreaterThan(100);
+      await page.waitForTimeout(300);
       const text = await page.textContent('body');
       expect(text).toMatch(/demo/i);
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: path.join(ARTIFACTS, 'demo-overview.png'), fullPage: true });
       // The chart drew something: some canvas pixels are not transparent.
       const painted = await page.evaluate(() => {
-        const c = document.querySelector('canvas');
+        const c = document.querySelector('[data-testid="chart-traffic"]') as HTMLCanvasElement | null;
         if (!c) return 0;
         const ctx = c.getContext('2d');
         if (!ctx) return 0;

@@ -1,0 +1,64 @@
+// GET /api/ixps/:ixp/report?month=YYYY-MM&format=html|pdf|csv|json&lang=en|fr|pt: the monthly impact
+// report of `ixmeter report`, for the IXP's operator, reporters and admins. Reports are built from the
+// local store, so only a dashboard reading SQLite serves them; a central one says where to run them.
+import { Router, type Request } from 'express';
+import type Database from 'better-sqlite3';
+import type { Config } from '../../../collector/config/types.ts';
+import { resolveMembers } from '../../../collector/members/index.ts';
+import { buildReport, isMonth, monthOf, renderCsv, renderHtml, renderJson, renderPdf, type ReportLang } from '../../reports/index.ts';
+import { refusal, type Principal } from '../auth.ts';
+import { PeriodError } from '../period.ts';
+
+export interface ReportRouteDeps {
+  principal(req: Request): Principal;
+  /** The local store holding this IXP's data, when the dashboard reads SQLite (undefined otherwise). */
+  db(ixp: string): Database.Database | undefined;
+  /** The config sections of one IXP (its ixp, members and member sources), or undefined when unknown. */
+  ixpConfig(id: string): Pick<Config, 'ixp' | 'members' | 'memberSources'> | undefined;
+  now: () => number;
+}
+
+const FORMATS = ['html', 'pdf', 'csv', 'json'] as const;
+const LANGS: ReportLang[] = ['en', 'fr', 'pt'];
+const TYPES: Record<(typeof FORMATS)[number], string> = {
+  html: 'text/html; charset=utf-8', pdf: 'application/pdf', csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8',
+};
+
+function one(q: unknown, name: string): string | undefined {
+  if (q === undefined) return undefined;
+  if (typeof q !== 'string') throw new PeriodError(`${name}: give it once`);
+  return q;
+}
+
+/** The report route. */
+export function reportRoutes(d: ReportRouteDeps): Router {
+  const r = Router();
+  r.get('/api/ixps/:ixp/report', async (req, res) => {
+    const cfg = d.ixpConfig(req.params.ixp);
+    if (!cfg?.ixp) { res.status(404).json({ error: `unknown IXP ${JSON.stringify(req.params.ixp.slice(0, 40))}` }); return; }
+    const p = d.principal(req);
+    const allowed = p.role === 'admin' || p.role === 'reporter' || (p.role === 'operator' && p.ixp === cfg.ixp.id);
+    if (!allowed) { const x = refusal(p); res.status(x.status).json({ error: x.error }); return; }
+    const format = (one(req.query.format, 'format') ?? 'html') as (typeof FORMATS)[number];
+    if (!FORMATS.includes(format)) throw new PeriodError(`format: must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(format).slice(0, 40)})`);
+    const lang = (one(req.query.lang, 'lang') ?? 'en') as ReportLang;
+    if (!LANGS.includes(lang)) throw new PeriodError(`lang: must be one of ${LANGS.join(', ')} (got ${JSON.stringify(lang).slice(0, 40)})`);
+    const month = one(req.query.month, 'month') ?? monthOf(d.now(), cfg.ixp.timezone);
+    if (!isMonth(month)) throw new PeriodError(`month: expected YYYY-MM (got ${JSON.stringify(month).slice(0, 40)})`);
+    const db = d.db(cfg.ixp.id);
+    if (!db) {
+      res.status(501).json({ error: 'reports are built from an IXP\'s local store, which this dashboard does not read: run `ixmeter report` on that IXP\'s collector' });
+      return;
+    }
+    const registry = resolveMembers(cfg, { db });
+    const report = buildReport({ db, ixp: cfg.ixp, registry, month, lang, now: d.now() });
+    const name = `ixmeter-${cfg.ixp.id}-${month}-${lang}.${format}`;
+    res.set('Content-Type', TYPES[format]);
+    res.set('Content-Disposition', `${format === 'html' ? 'inline' : 'attachment'}; filename="${name}"`);
+    if (format === 'json') res.send(renderJson(report));
+    else if (format === 'csv') res.send(renderCsv(report));
+    else if (format === 'html') res.send(renderHtml(report));
+    else res.send(await renderPdf(renderHtml(report)));
+  });
+  return r;
+}
