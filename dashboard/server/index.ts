@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
-import type { Config, IxpConfig } from '../../collector/config/types.ts';
+import type { Config, IxpConfig, MemberConfig } from '../../collector/config/types.ts';
 import { loadConfig } from '../../collector/config/load.ts';
 import { getLogger, type Logger } from '../../collector/log.ts';
 import type { Reader } from '../readers/reader.ts';
@@ -13,6 +13,7 @@ import { createSqliteReader } from '../readers/sqlite.ts';
 import { createInfluxReader } from '../readers/influxql.ts';
 import { createApp } from './app.ts';
 import { reportRoutes } from './routes/report.ts';
+import { resolveMembers } from '../../collector/members/index.ts';
 import { createService, type IxpContext } from './service.ts';
 import { createUserStore, type UserStore } from './users.ts';
 
@@ -78,6 +79,9 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
         reader = createSqliteReader(db);
       }
       const ixps = ixpContexts(cfg);
+      // Over the local store, the IXP's own members come from the member registry: the config, imported IX-F
+      // and PeeringDB data kept in the store, then ifAlias (the readers still attribute ports nobody claims).
+      if (db) ixps[0] = { ...ixps[0], members: registryMembers(cfg, db, deps.now?.() ?? Date.now(), log) };
       const service = createService({ reader, ixps, now: deps.now });
       const version = String((createRequire(import.meta.url)('../../package.json') as { version: string }).version);
       const app = createApp({
@@ -125,4 +129,24 @@ function reportRouter(h: { principal(req: import('express').Request): import('./
       return c && { ixp: c.ixp, members: c.members, memberSources: { ifAlias: c.ifAlias } };
     },
   });
+}
+
+/** The registry's members with the ports they hold now, as member config entries; the config's own on failure. */
+function registryMembers(cfg: Config, db: Database.Database, now: number, log: Logger): MemberConfig[] {
+  try {
+    return resolveMembers(cfg, { db }).list().map((m) => ({
+      asn: m.asn,
+      name: m.name.value,
+      category: m.category.value,
+      buysTransit: m.buysTransit.value,
+      transitPricePerMbps: m.transitPricePerMbps?.value,
+      portFeePerMonth: m.portFeePerMonth.value,
+      joined: m.joined?.value,
+      left: m.left?.value,
+      ports: m.ports.filter((p) => (p.validFrom ?? -Infinity) <= now && (p.validTo ?? Infinity) > now).map((p) => ({ switch: p.switch, port: p.port })),
+    }));
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'member registry unavailable; using the config\'s members');
+    return cfg.members ?? [];
+  }
 }

@@ -1,6 +1,6 @@
 // Which member each switch port belongs to, for the dashboard: the config's members first, then the member tags a
 // reader carries (InfluxDB), then the port's ifAlias ("AS65001 Name"). Pure; names stay plain untrusted text.
-// (A small local stand-in for collector/members' registry: swap in resolveMembers once it is wired.)
+// Over the local store, createDashboard passes the member registry's members (collector/members) as `config`.
 import type { MemberCategory, MemberConfig } from '../../collector/config/types.ts';
 import { defaultBuysTransit } from '../impact/index.ts';
 import { portKey, type PortMember, type PortState } from '../readers/reader.ts';
