@@ -2,7 +2,18 @@
 // part of each interval that falls in the window), then hourly from 5-minute and daily from
 // hourly. A window is written once, when a sample at or after its end is stored. UTC windows.
 // No clock, no I/O beyond the given database handle.
+import type Database from 'better-sqlite3';
 import type { DB } from './sqlite.ts';
+
+/** Prepared statements per database handle: closing windows runs after every poll, preparing once is enough. */
+const statements = new WeakMap<DB, Map<string, Database.Statement<unknown[]>>>();
+function prep(db: DB, sql: string): Database.Statement<unknown[]> {
+  let m = statements.get(db);
+  if (!m) { m = new Map(); statements.set(db, m); }
+  let st = m.get(sql);
+  if (!st) { st = db.prepare<unknown[]>(sql); m.set(sql, st); }
+  return st;
+}
 
 export const RES_5M = 300;
 export const RES_1H = 3600;
@@ -28,11 +39,11 @@ interface Acc {
 const floorTo = (t: number, res: number) => Math.floor(t / (res * 1000)) * res * 1000;
 
 function getMark(db: DB, sw: string, res: number): number | undefined {
-  const r = db.prepare('SELECT next_t FROM rollup_marks WHERE switch = ? AND res = ?').get(sw, res) as { next_t: number } | undefined;
+  const r = prep(db, 'SELECT next_t FROM rollup_marks WHERE switch = ? AND res = ?').get(sw, res) as { next_t: number } | undefined;
   return r?.next_t;
 }
 function setMark(db: DB, sw: string, res: number, t: number): void {
-  db.prepare('INSERT INTO rollup_marks (switch, res, next_t) VALUES (?, ?, ?) ON CONFLICT (switch, res) DO UPDATE SET next_t = excluded.next_t').run(sw, res, t);
+  prep(db, 'INSERT INTO rollup_marks (switch, res, next_t) VALUES (?, ?, ?) ON CONFLICT (switch, res) DO UPDATE SET next_t = excluded.next_t').run(sw, res, t);
 }
 
 /**
@@ -44,7 +55,7 @@ export function closeWindows(db: DB, sw: string, sampleTime: number): number {
   let mark = getMark(db, sw, RES_5M);
   if (mark === undefined) {
     // First rollup of this switch: start at the window holding the start of its earliest rate.
-    const first = db.prepare(`SELECT min(r.t - r.interval * 1000) AS s FROM rates r JOIN ports p ON p.id = r.port_id
+    const first = prep(db, `SELECT min(r.t - r.interval * 1000) AS s FROM rates r JOIN ports p ON p.id = r.port_id
       WHERE p.switch = ? AND r.gap IS NULL`).get(sw) as { s: number | null };
     if (first.s === null) return 0;
     mark = floorTo(first.s, RES_5M);
@@ -61,7 +72,7 @@ export function closeWindows(db: DB, sw: string, sampleTime: number): number {
     const end = floorTo(srcMark, res);
     if (m === undefined) {
       // Start at the level's window holding the first source window of this switch.
-      const first = db.prepare(`SELECT min(r.t) AS s FROM rollups r JOIN ports p ON p.id = r.port_id
+      const first = prep(db, `SELECT min(r.t) AS s FROM rollups r JOIN ports p ON p.id = r.port_id
         WHERE p.switch = ? AND r.res = ? AND r.source = 'poll'`).get(sw, src) as { s: number | null };
       if (first.s === null) break;
       m = floorTo(first.s, res);
@@ -79,7 +90,7 @@ export function closeWindows(db: DB, sw: string, sampleTime: number): number {
 /** 5-minute windows [from, to) from raw rates; a rate counts for the part of its interval inside each window. */
 function rollupRates(db: DB, sw: string, from: number, to: number): number {
   const W = RES_5M * 1000;
-  const rows = db.prepare(`SELECT r.port_id, r.t, r.interval, r.oper_up, r.in_bps, r.out_bps, r.in_pps, r.out_pps,
+  const rows = prep(db, `SELECT r.port_id, r.t, r.interval, r.oper_up, r.in_bps, r.out_bps, r.in_pps, r.out_pps,
       r.in_errors, r.out_errors, r.in_discards, r.out_discards, r.util_in, r.util_out
     FROM rates r JOIN ports p ON p.id = r.port_id
     WHERE r.t > ? AND p.switch = ? AND r.gap IS NULL`).iterate(from, sw) as IterableIterator<RateRow>;
@@ -109,7 +120,7 @@ function rollupRates(db: DB, sw: string, from: number, to: number): number {
       }
     }
   }
-  const ins = db.prepare(`INSERT INTO rollups (port_id, res, t, in_bps_avg, in_bps_max, out_bps_avg, out_bps_max,
+  const ins = prep(db, `INSERT INTO rollups (port_id, res, t, in_bps_avg, in_bps_max, out_bps_avg, out_bps_max,
       in_pps_avg, out_pps_avg, in_errors_avg, out_errors_avg, in_discards_avg, out_discards_avg,
       util_in_max, util_out_max, oper_up_share, coverage, source)
     VALUES (?, ${RES_5M}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'poll') ON CONFLICT (port_id, res, t) DO NOTHING`);
@@ -140,5 +151,5 @@ function rollupLevel(db: DB, sw: string, src: number, res: number, from: number,
     WHERE r.res = ? AND r.t >= ? AND r.t < ? AND p.switch = ? AND r.source = 'poll' AND r.coverage > 0
     GROUP BY r.port_id, r.t / ${res * 1000}
     ON CONFLICT (port_id, res, t) DO NOTHING`;
-  return db.prepare(sql).run(src, from, to, sw).changes;
+  return prep(db, sql).run(src, from, to, sw).changes;
 }
