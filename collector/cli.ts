@@ -52,8 +52,8 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version') {
-    const { createRequire } = await import('node:module');
-    process.stdout.write(createRequire(import.meta.url)('../package.json').version + '\n');
+    const { VERSION } = await import('./paths.ts');
+    process.stdout.write(VERSION + '\n');
     return 0;
   }
   const load = COMMANDS[name];

@@ -3,12 +3,12 @@
 // A bad or missing profile is a ConfigError naming the file and every problem.
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import YAML from 'yaml';
 import { ConfigError } from './config/load.ts';
+import { fromRoot } from './paths.ts';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
+const HERE = fromRoot('collector');
 /** Where profiles live in the source tree. */
 export const PROFILE_DIR = path.join(HERE, '..', 'firmware-config', 'switches');
 const SCHEMA_DIR = path.join(HERE, '..', 'firmware-config', 'schema');

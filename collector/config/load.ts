@@ -2,13 +2,12 @@
 // schema.json (every error listed), fill defaults. Secrets stay unresolved here (see secrets.ts),
 // so nothing secret is ever part of the config object that gets printed or logged.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import YAML from 'yaml';
 import type { Config } from './types.ts';
+import { fromRoot } from '../paths.ts';
 
-const schemaPath = path.join(path.dirname(fileURLToPath(import.meta.url)), 'schema.json');
+const schemaPath = fromRoot('collector', 'config', 'schema.json');
 export const configSchema = JSON.parse(readFileSync(schemaPath, 'utf8'));
 
 /** A config that cannot be used; `problems` lists every error as "path: message". Exit code 2. */

@@ -4,11 +4,11 @@
 import Database from 'better-sqlite3';
 import { readdirSync, readFileSync, mkdirSync, accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fromRoot } from '../paths.ts';
 
 export type DB = Database.Database;
 
-const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+const MIGRATIONS_DIR = fromRoot('collector', 'store', 'migrations');
 
 /** A failure of the local store (disk full, read-only, unreadable...). `code` is SQLite's or Node's error code. */
 export class StoreError extends Error {

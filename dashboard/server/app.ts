@@ -3,7 +3,6 @@
 // User input never causes a 500: period/parameter mistakes answer 400 with a message naming the parameter.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -16,9 +15,10 @@ import { ixpRoutes } from './routes/ixps.ts';
 import { sessionRoutes } from './routes/session.ts';
 import type { Service } from './service.ts';
 import type { UserStore } from './users.ts';
+import { fromRoot } from '../../collector/paths.ts';
 
 /** Where the built pages are by default: <repo>/dist/web. */
-export const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
+export const DEFAULT_WEB_DIR = fromRoot('dist', 'web');
 
 export interface AppDeps {
   service: Service;

@@ -3,7 +3,6 @@
 // Creating it only stores its arguments.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 import type { Config, IxpConfig, MemberConfig } from '../../collector/config/types.ts';
 import { loadConfig } from '../../collector/config/load.ts';
@@ -16,6 +15,7 @@ import { reportRoutes } from './routes/report.ts';
 import { resolveMembers } from '../../collector/members/index.ts';
 import { createService, type IxpContext } from './service.ts';
 import { createUserStore, type UserStore } from './users.ts';
+import { VERSION } from '../../collector/paths.ts';
 
 /** The IXP used when the config has no `ixp` section. */
 export const DEFAULT_IXP: IxpConfig = { id: 'ixp', name: 'IXP', timezone: 'UTC', currency: 'USD', transitPricePerMbps: 0, public: false };
@@ -83,7 +83,7 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
       // and PeeringDB data kept in the store, then ifAlias (the readers still attribute ports nobody claims).
       if (db) ixps[0] = { ...ixps[0], members: registryMembers(cfg, db, deps.now?.() ?? Date.now(), log) };
       const service = createService({ reader, ixps, now: deps.now });
-      const version = String((createRequire(import.meta.url)('../../package.json') as { version: string }).version);
+      const version = VERSION;
       const app = createApp({
         service, users: deps.users ?? createUserStore(cfg.dashboard.usersFile), readerKind: reader.kind,
         trustProxy: cfg.dashboard.trustProxy, webDir: deps.webDir, version, log, now: deps.now,
