@@ -135,10 +135,12 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
         add(portLine(portSeries(r.sw, r.port, r.t), r)); lastSeq = r.seq;
       }
     } else {
-      for (const r of stmt('rollups').iterate(after, batchSize) as IterableIterator<RollupRowLP & { seq: number; res: number; sw: string; port: string }>) {
+      for (const r of stmt('rollups').iterate(after, batchSize) as IterableIterator<RollupRowLP & { seq: number; res: number; source: string; sw: string; port: string }>) {
         lastSeq = r.seq;
-        if (r.res !== 300) continue; // only ixp_port_5m travels; coarser levels are the local store's own
-        add(rollupLine(portSeries(r.sw, r.port, r.t).replace(/^ixp_port/, 'ixp_port_5m'), r));
+        if (r.res === 300) add(rollupLine(portSeries(r.sw, r.port, r.t).replace(/^ixp_port/, 'ixp_port_5m'), r));
+        // Imported history coarser than 5 minutes (MRTG's 30 min, 2 h, 1 day) travels at its own resolution, tagged
+        // with it; the hourly and daily rollups of polled data are the local store's own and stay home.
+        else if (r.source === 'mrtg') add(rollupLine(`${portSeries(r.sw, r.port, r.t).replace(/^ixp_port/, 'ixp_port_hist')},res=${Math.trunc(r.res)}`, r));
       }
     }
     if (lastSeq === after) return null;
@@ -154,7 +156,7 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
       FROM rates r JOIN ports p ON p.id = r.port_id WHERE r.seq > ? ORDER BY r.seq LIMIT ?`,
     rollups: `SELECT r.seq, r.res, r.t, r.in_bps_avg, r.in_bps_max, r.out_bps_avg, r.out_bps_max, r.in_pps_avg,
         r.out_pps_avg, r.in_errors_avg, r.out_errors_avg, r.in_discards_avg, r.out_discards_avg, r.util_in_max, r.util_out_max,
-        r.oper_up_share, r.coverage, p.switch AS sw, p.name AS port
+        r.oper_up_share, r.coverage, r.source, p.switch AS sw, p.name AS port
       FROM rollups r JOIN ports p ON p.id = r.port_id WHERE r.seq > ? ORDER BY r.seq LIMIT ?`,
   };
   const prepared = new Map<string, Statement<[number, number]>>();

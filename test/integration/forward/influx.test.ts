@@ -7,6 +7,7 @@ import { waitFor } from '../../helpers/proc.ts';
 import { createForwarder } from '../../../collector/forward/index.ts';
 import type { Store } from '../../../collector/store/index.ts';
 import { SynthSwitch } from '../../unit/store/synth.ts';
+import { parseMrtgLog, storeMrtgRows } from '../../../collector/importers/mrtg.ts';
 import { newStore, fill, rawQuery, countsBy, localCounts, authQuery, T0 } from './fixture.ts';
 
 let influx: InfluxServer;
@@ -76,6 +77,30 @@ describe('forwarding to InfluxDB 1.6.7 (v1 API)', () => {
     await fwd.drain();
     expect(await countsBy(influx.url, 'lp', 'ixp_port', 'in_octets', ['switch', 'port'])).toEqual(
       new Map([...localCounts(store, 'rates')].filter(([k]) => !k.endsWith(`|${sw.ifs[1].name}`))));
+  });
+
+  it('imported MRTG history travels at its own resolution (ixp_port_hist, res tag); polled hourly rollups stay home', async () => {
+    await influx.query('CREATE DATABASE hist');
+    const store = newStore(); stores.push(store);
+    // 2 five-minute rows, 2 thirty-minute rows and 1 daily row, newest first, bytes/s as MRTG writes them.
+    const now = 1735689600;
+    const log = [`${now} 1 1`, `${now} 1000 2000 2000 4000`, `${now - 300} 1000 2000 2000 4000`,
+      `${now - 3600} 3000 500 3000 500`, `${now - 5400} 3000 500 3000 500`, `${now - 86400 * 3} 10 20 10 20`].join('\n');
+    const { rows } = parseMrtgLog(log);
+    storeMrtgRows(store.db, 'sw1', 'et1', rows);
+    const mrtg = store.db.prepare(`SELECT res, count(*) n FROM rollups WHERE source = 'mrtg' GROUP BY res ORDER BY res`).all() as { res: number; n: number }[];
+    expect(mrtg.map((r) => r.res)).toContain(1800);
+    await createForwarder(v1('hist'), { store }).drain();
+    const coarse = mrtg.filter((r) => r.res !== 300);
+    for (const { res, n } of coarse) {
+      const q = await influx.query(`SELECT in_bps_avg FROM ixp_port_hist WHERE res = '${res}' AND port = 'et1'`, 'hist');
+      expect(q.results[0].series?.[0].values.length, `res ${res}`).toBe(n);
+    }
+    const fiveMin = await influx.query(`SELECT in_bps_avg FROM ixp_port_5m WHERE port = 'et1'`, 'hist');
+    expect(fiveMin.results[0].series?.[0].values.length).toBe(mrtg.find((r) => r.res === 300)?.n);
+    // 3000 bytes/s in = 24,000 bit/s, at the 30-minute resolution.
+    const half = await influx.query(`SELECT in_bps_avg FROM ixp_port_hist WHERE res = '1800'`, 'hist');
+    expect(half.results[0].series?.[0].values.map((v) => v[1])).toContain(24000);
   });
 
   it('InfluxDB stopped for several polls, then started again: every point arrives, count for count', async () => {
