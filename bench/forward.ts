@@ -113,10 +113,15 @@ try {
     const n = await count(db);
     return { secs, points: n, pps: n / secs };
   };
-  const node = async (db: string, nodeFlags: string[] = []) => {
+  // The collector runs from the esbuild bundle (bin/ixmeter.mjs picks dist/ixmeter.mjs): bundle this file the same
+  // way, packages external, so the forwarder is also measured without tsx's loader thread.
+  const bundled = path.resolve('bench/out/forward.mjs');
+  await (await import('esbuild')).build({ entryPoints: ['bench/forward.ts'], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: bundled, logLevel: 'error' });
+  const node = async (db: string, nodeFlags: string[] = [], plain = false) => {
     await fresh();
     await influx.query(`CREATE DATABASE ${db}`);
-    const r = await run(process.execPath, [...nodeFlags, 'bin/tsx-run.mjs', 'bench/forward.ts', '--child', dbFile, influx.url, db]);
+    const entry = plain ? [bundled] : ['bin/tsx-run.mjs', 'bench/forward.ts'];
+    const r = await run(process.execPath, [...nodeFlags, ...entry, '--child', dbFile, influx.url, db]);
     if (r.code !== 0) throw new Error(`forwarder failed: ${r.err}`);
     const res = JSON.parse(r.out.trim().split('\n').pop()!);
     // reset the cursor for the next round
@@ -133,14 +138,17 @@ try {
     curlPlain2: await curl('curl_plain_2', files, false),
     curlGzip2: await curl('curl_gzip_2', gzFiles, true),
     node3: await node('node_3'),
+    bundled: await node('node_4', [], true),
+    bundledSmallYoungGen: await node('node_5', ['--max-semi-space-size=1'], true),
   };
   const curlBest = Math.max(results.curlPlain1.pps, results.curlPlain2.pps, results.curlGzip1.pps, results.curlGzip2.pps);
-  const nodeBest = Math.max(results.node1.pps, results.node3.pps, results.nodeSmallYoungGen.pps);
+  const nodeBest = Math.max(results.node1.pps, results.node3.pps, results.nodeSmallYoungGen.pps, results.bundled.pps, results.bundledSmallYoungGen.pps);
   const summary = {
     date: new Date().toISOString(), machine: `${cpus()[0]?.model} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Linux ${release()}, Node ${process.version}`,
     rows, fillSecs, batch: BATCH, lpMB: lpBytes / 1e6, gzMB: gzBytes / 1e6, results,
     nodeVsCurl: nodeBest / curlBest, peakRssMB: Math.max(results.node1.peakRss, results.node3.peakRss) / 1e6,
     peakRssSmallYoungGenMB: results.nodeSmallYoungGen.peakRss / 1e6,
+    bundledPeakRssMB: results.bundled.peakRss / 1e6, bundledSmallYoungGenPeakRssMB: results.bundledSmallYoungGen.peakRss / 1e6,
   };
   console.log(JSON.stringify(summary, null, 2));
 } finally {
