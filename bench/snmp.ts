@@ -140,7 +140,7 @@ async function main(): Promise<void> {
       let js: SizeResult['js'];
       if (bundle) {
         // Plain JS, V8 defaults; then with a 1 MB young generation (semi-space), which bounds the
-        // garbage one poll leaves before a scavenge.
+        // garbage one poll leaves before a scavenge, and V8's --optimize-for-size (smaller heap growth).
         const runJs = async (flags: string[]) => {
           const b = startPoller([...flags, bundle, '--poller', target]);
           child = b.child;
@@ -151,7 +151,8 @@ async function main(): Promise<void> {
           return { ms: stat(ms), maxRssMb: e.maxRssMb, baseRssMb: e.baseRssMb };
         };
         const d = await runJs([]);
-        const s1 = await runJs(['--max-semi-space-size=1']);
+        // The collector's systemd unit runs node with these flags.
+        const s1 = await runJs(['--max-semi-space-size=1', '--optimize-for-size']);
         js = { ...d, semi1: { ms: s1.ms, maxRssMb: s1.maxRssMb } };
       }
       results.push({
@@ -218,12 +219,15 @@ async function bundlePoller(): Promise<string | undefined> {
   }
 }
 
+/** The goals of issue 2, judged on the collector as it runs: the bundle with the unit's flags when measured, else tsx. */
 function goals(r: SizeResult): { what: string; ok: boolean }[] {
   const fastest = Math.min(r.perColumn.ms.median, r.tables.ms.median);
+  const ms = r.js ? r.js.semi1.ms.median : r.poll.ms.median;
+  const rss = r.js ? r.js.semi1.maxRssMb : r.poll.maxRssMb;
   return [
-    { what: 'time ≤ 1.3x the faster snmpbulkwalk', ok: r.poll.ms.median <= 1.3 * fastest },
+    { what: 'time ≤ 1.3x the faster snmpbulkwalk', ok: ms <= 1.3 * fastest },
     { what: 'PDUs ≤ per-column walks', ok: r.poll.pdus <= r.perColumn.pdus },
-    { what: 'peak RSS < 80 MB', ok: r.poll.maxRssMb < 80 },
+    { what: 'peak RSS < 80 MB', ok: rss < 80 },
   ];
 }
 
@@ -251,8 +255,9 @@ function render(results: SizeResult[], m: Record<string, string | number>, reps:
   }
   if (results.some((r) => r.js)) {
     lines.push('', 'The same poller bundled to plain JS (esbuild, packages external) and run by plain `node`, without the tsx loader',
-      '(whose module-hooks thread costs ~30 MB of RSS in every process started through bin/ixmeter.mjs):', '',
-      '| interfaces | poll ms | peak RSS MB (after import) | with --max-semi-space-size=1: poll ms | peak RSS MB |', '|---:|---:|---:|---:|---:|');
+      '(whose module-hooks thread costs ~30 MB of RSS in every process): this is how the collector runs (bin/ixmeter.mjs',
+      'runs dist/ixmeter.mjs; the systemd unit passes the two flags), so the goal column is judged on its last two columns.', '',
+      '| interfaces | poll ms | peak RSS MB (after import) | with the collector unit flags (--max-semi-space-size=1 --optimize-for-size): poll ms | peak RSS MB |', '|---:|---:|---:|---:|---:|');
     for (const r of results) if (r.js) lines.push(`| ${r.interfaces} | ${range(r.js.ms)} | ${r.js.maxRssMb.toFixed(1)} (${r.js.baseRssMb.toFixed(1)}) | ${range(r.js.semi1.ms)} | ${r.js.semi1.maxRssMb.toFixed(1)} |`);
   }
   lines.push('', 'Where it goes (CPU profile of the poller at 2,000 interfaces, `--profile DIR`, 2026-11-29): wall time is mostly snmpd',
