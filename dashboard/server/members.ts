@@ -2,6 +2,7 @@
 // reader carries (InfluxDB), then the port's ifAlias ("AS65001 Name"). Pure; names stay plain untrusted text.
 // Over the local store, createDashboard passes the member registry's members (collector/members) as `config`.
 import type { MemberCategory, MemberConfig } from '../../collector/config/types.ts';
+import { parseIfAlias } from '../../collector/members/ifalias.ts';
 import { defaultBuysTransit } from '../impact/index.ts';
 import { portKey, type PortMember, type PortState } from '../readers/reader.ts';
 
@@ -15,20 +16,6 @@ export interface DashMember {
   transitPricePerMbps?: number;
   portFeePerMonth: number;
   ports: { switch: string; port: string }[];
-}
-
-const ALIAS = /\bASN?\s?(\d{1,10})\b/i;
-
-/** Parses "AS65001 Name", "Peering: AS65001 Name", "Name (AS65001)". Returns undefined without a valid ASN. */
-export function parseAlias(alias: string): { asn: number; name?: string } | undefined {
-  const text = alias.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().replace(/^(peering|peer|member|customer|cust)\s*[:\-|]\s*/i, '');
-  const m = ALIAS.exec(text);
-  if (!m) return undefined;
-  const asn = Number(m[1]);
-  if (!Number.isSafeInteger(asn) || asn < 1 || asn > 4294967295 || asn === 23456) return undefined;
-  const name = (text.slice(0, m.index) + ' ' + text.slice(m.index + m[0].length)).replace(/\(\s*\)|\[\s*\]|\{\s*\}/g, ' ')
-    .replace(/\s+/g, ' ').replace(/^[\s\-:|,;]+|[\s\-:|,;]+$/g, '').trim().slice(0, 120);
-  return name ? { asn, name } : { asn };
 }
 
 /**
@@ -56,7 +43,7 @@ export function resolveDashMembers(config: MemberConfig[], ports: PortState[], u
   for (const p of ports) {
     const k = portKey(p);
     if (claimed.has(k)) continue;
-    const found = p.tagged ?? (useAlias ? parseAlias(p.alias) : undefined);
+    const found = p.tagged ?? (useAlias ? parseIfAlias(p.alias) : undefined);
     if (!found) continue;
     claimed.add(k);
     let d = byAsn.get(found.asn);
