@@ -205,6 +205,18 @@ async function ip(...args: string[]): Promise<string> {
   }
 }
 
+/** The namespace's links once every named one reports operstate UP; an error naming the laggards after 10 s. */
+async function waitForCarrier(ns: string, names: string[]): Promise<{ ifindex: number; ifname: string; operstate: string }[]> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const links = JSON.parse(await ip('-n', ns, '-j', 'link', 'show')) as { ifindex: number; ifname: string; operstate: string }[];
+    const down = names.filter((n) => links.find((l) => l.ifname === n)?.operstate !== 'UP');
+    if (down.length === 0) return links;
+    if (Date.now() > deadline) throw new Error(`lab: links still not up in ${ns} after 10 s: ${down.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function ipBatch(ns: string, lines: string[]): Promise<void> {
   if (lines.length === 0) return;
   await new Promise<void>((resolve, reject) => {
@@ -507,7 +519,10 @@ export async function createLab(opts: LabOptions = {}): Promise<Lab> {
     await ip('link', 'set', rootVeth, 'up');
     await ipBatch(switchNs, [`addr add ${mgmt.sw}/30 dev mgmt0`, 'link set mgmt0 up']);
 
-    const links = JSON.parse(await ip('-n', switchNs, '-j', 'link', 'show')) as { ifindex: number; ifname: string }[];
+    // A veth's carrier comes up a moment after `link set up` (the kernel's link watch runs deferred), and the
+    // agent reports ifOperStatus from it: wait until every port and the management link are really up.
+    const wanted = [...Array.from({ length: members }, (_, i) => `swp${i + 1}`), 'mgmt0'];
+    const links = await waitForCarrier(switchNs, wanted);
     for (const l of links) interfaces.set(l.ifname, l.ifindex);
     for (let m = 1; m <= members; m++) {
       ports.push({ name: `swp${m}`, ifIndex: interfaces.get(`swp${m}`)!, alias: aliases[(m - 1) % aliases.length], memberNs: memberNs[m - 1], address: `10.99.0.${m}` });
