@@ -56,6 +56,8 @@ export interface Forwarder {
 }
 
 interface Batch { table: ForwardedTable; lastSeq: number; points: number; body: Buffer }
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one raw SQLite row; readBatch names each column
+type Row = any[];
 
 /**
  * Newline-separated lines written straight into a Buffer: each line string dies young, and the
@@ -81,6 +83,9 @@ class BodyBuilder {
   done(): Buffer { return this.buf.subarray(0, this.len); }
 }
 
+/** Batches on the wire at once: one being answered while the server already has the next. */
+const MAX_IN_FLIGHT = 2;
+
 /** Creates the forwarder; nothing runs until start() (or drain()). */
 export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: ForwarderDeps): Forwarder {
   const log = deps.log ?? getLogger('collector:forward');
@@ -93,7 +98,6 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
   let running = false;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
-  let abort: AbortController | undefined;
   let lastError: string | undefined;
   let lastAckAt: number | undefined;
   let parked = 0;
@@ -115,39 +119,53 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
   };
 
   /**
-   * Reads the rows after `after` and builds one body. Rows are iterated one at a time and only the
-   * body is kept (no row objects, no line array), so a batch in flight costs about its body's size.
+   * Reads the rows after `after` and builds one body. Rows are iterated one at a time in raw mode
+   * (arrays, not better-sqlite3's keyed objects: half the read cost) and only the body is kept (no
+   * row objects, no line array), so a batch in flight costs about its body's size.
    */
-  // Two bodies: the one in flight and the one being built; batch n+2 reuses batch n's memory
+  // Three bodies: up to two in flight and the one being built; batch n+3 reuses batch n's memory
   // only after batch n was answered.
-  const bodies = [new BodyBuilder(), new BodyBuilder()];
+  const bodies = [new BodyBuilder(), new BodyBuilder(), new BodyBuilder()];
   let slot = 0;
   function readBatch(table: ForwardedTable, after: number): Batch | null {
     const body = bodies[slot].reset();
     let lastSeq = after;
     const add = (l: string | null) => { if (l) body.line(l); };
     if (table === 'polls') {
-      for (const r of stmt('polls').iterate(after, batchSize) as IterableIterator<PollRowLP & { seq: number }>) {
-        add(pollLine(cfg.ixp, r)); lastSeq = r.seq;
+      for (const r of stmt('polls').iterate(after, batchSize) as IterableIterator<Row>) {
+        add(pollLine(cfg.ixp, { t: r[1], switch: r[2], duration_ms: r[3], ok: r[4], ports: r[5], error: r[6] }));
+        lastSeq = r[0];
       }
     } else if (table === 'rates') {
-      for (const r of stmt('rates').iterate(after, batchSize) as IterableIterator<RateRowLP & { seq: number; sw: string; port: string }>) {
-        add(portLine(portSeries(r.sw, r.port, r.t), r)); lastSeq = r.seq;
+      for (const r of stmt('rates').iterate(after, batchSize) as IterableIterator<Row>) {
+        add(portLine(portSeries(r[17], r[18], r[1]), {
+          t: r[1], in_bps: r[2], out_bps: r[3], in_pps: r[4], out_pps: r[5], in_errors: r[6], out_errors: r[7],
+          in_discards: r[8], out_discards: r[9], util_in: r[10], util_out: r[11], oper_up: r[12], speed_mbps: r[13],
+          in_octets: r[14], out_octets: r[15], gap: r[16],
+        }));
+        lastSeq = r[0];
       }
     } else {
-      for (const r of stmt('rollups').iterate(after, batchSize) as IterableIterator<RollupRowLP & { seq: number; res: number; source: string; sw: string; port: string }>) {
-        lastSeq = r.seq;
-        if (r.res === 300) add(rollupLine(portSeries(r.sw, r.port, r.t).replace(/^ixp_port/, 'ixp_port_5m'), r));
+      for (const r of stmt('rollups').iterate(after, batchSize) as IterableIterator<Row>) {
+        lastSeq = r[0];
+        const res: number = r[1], source: string = r[17];
         // Imported history coarser than 5 minutes (MRTG's 30 min, 2 h, 1 day) travels at its own resolution, tagged
         // with it; the hourly and daily rollups of polled data are the local store's own and stay home.
-        else if (r.source === 'mrtg') add(rollupLine(`${portSeries(r.sw, r.port, r.t).replace(/^ixp_port/, 'ixp_port_hist')},res=${Math.trunc(r.res)}`, r));
+        if (res !== 300 && source !== 'mrtg') continue;
+        const series = portSeries(r[18], r[19], r[2]);
+        add(rollupLine(res === 300 ? series.replace(/^ixp_port/, 'ixp_port_5m') : `${series.replace(/^ixp_port/, 'ixp_port_hist')},res=${Math.trunc(res)}`, {
+          t: r[2], in_bps_avg: r[3], in_bps_max: r[4], out_bps_avg: r[5], out_bps_max: r[6], in_pps_avg: r[7], out_pps_avg: r[8],
+          in_errors_avg: r[9], out_errors_avg: r[10], in_discards_avg: r[11], out_discards_avg: r[12], util_in_max: r[13],
+          util_out_max: r[14], oper_up_share: r[15], coverage: r[16],
+        }));
       }
     }
     if (lastSeq === after) return null;
-    slot ^= 1;
+    slot = (slot + 1) % bodies.length;
     return { table, lastSeq, points: body.count, body: body.done() };
   }
 
+  // Column order matters: readBatch reads the rows as arrays, by position.
   const SQL: Record<ForwardedTable, string> = {
     polls: 'SELECT seq, t, switch, duration_ms, ok, ports, error FROM polls WHERE seq > ? ORDER BY seq LIMIT ?',
     rates: `SELECT r.seq, r.t, r.in_bps, r.out_bps, r.in_pps, r.out_pps, r.in_errors, r.out_errors,
@@ -164,7 +182,7 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
   function stmt(table: ForwardedTable) {
     if (preparedFor !== deps.store.db) { prepared.clear(); preparedFor = deps.store.db; }
     let st = prepared.get(table);
-    if (!st) { st = deps.store.db.prepare<[number, number]>(SQL[table]); prepared.set(table, st); }
+    if (!st) { st = deps.store.db.prepare<[number, number]>(SQL[table]).raw(true); prepared.set(table, st); }
     return st;
   }
 
@@ -178,43 +196,58 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
     lastError = undefined;
   }
 
+  // One controller per request: the client leaves its listener on the signal, so a shared one would
+  // collect a listener (and the request it holds) per batch. stop() aborts every open request.
+  const aborts = new Set<AbortController>();
   async function send(b: Batch, onSent: () => void): Promise<void> {
     if (b.points === 0) { onSent(); return; }
-    abort = new AbortController();
-    try { await getWriter().write(b.body, abort.signal, onSent); } finally { abort = undefined; onSent(); }
+    const controller = new AbortController();
+    aborts.add(controller);
+    try { await getWriter().write(b.body, controller.signal, onSent); } finally { aborts.delete(controller); onSent(); }
   }
 
-  /** Sends every table until caught up; pipelined: the next batch is built while one is in flight. */
+  /**
+   * Sends every table until caught up. Up to two batches are in flight while the next one is built,
+   * so the server always has the next batch queued; answers are taken in order and the cursor moves
+   * only over a batch whose predecessors were all acknowledged. When one fails, the others are left
+   * to finish (their memory is reused next) and unacknowledged: sent again, they are identical points.
+   */
   async function pump(): Promise<number> {
     let n = 0;
-    for (const table of FORWARDED) {
-      let cursor = ensureCursor(deps.store.db, table);
-      let batch = readBatch(table, cursor);
-      while (batch && (running || !loop)) {
-        state = 'sending';
-        let sent!: () => void;
-        const onTheWire = new Promise<void>((r) => { sent = r; });
-        const inFlight = send(batch, sent).then(() => null, (e: unknown) => e);
-        // Build the next batch while this one is on the wire (after it was compressed and handed
-        // to the socket, so the synchronous build does not hold the request back).
-        await onTheWire;
-        await new Promise((r) => setImmediate(r));
-        const next = readBatch(table, batch.lastSeq);
-        const err = await inFlight;
-        if (err) {
-          if (err instanceof WriteFailure && err.kind === 'partial') {
-            log.error({ table, points: batch.points, err: err.message }, 'batch parked');
-            ack(batch, true);
-          } else throw err;
-        } else {
-          ack(batch);
+    const inFlight: { batch: Batch; done: Promise<unknown> }[] = [];
+    const settle = () => Promise.all(inFlight.splice(0).map((f) => f.done));
+    try {
+      for (const table of FORWARDED) {
+        let batch = readBatch(table, ensureCursor(deps.store.db, table));
+        while ((batch && (running || !loop)) || inFlight.length) {
+          if (batch && (running || !loop) && inFlight.length < MAX_IN_FLIGHT) {
+            state = 'sending';
+            let onSent!: () => void;
+            const onTheWire = new Promise<void>((r) => { onSent = r; });
+            inFlight.push({ batch, done: send(batch, onSent).then(() => null, (e: unknown) => e) });
+            // Build the next batch once this one is compressed and handed to the socket, so the synchronous
+            // build does not hold the request back.
+            await onTheWire;
+            await new Promise((r) => setImmediate(r));
+            batch = readBatch(table, batch.lastSeq);
+            continue;
+          }
+          const head = inFlight.shift()!;
+          const err = await head.done;
+          if (err) {
+            if (!(err instanceof WriteFailure && err.kind === 'partial')) throw err;
+            log.error({ table, points: head.batch.points, err: err.message }, 'batch parked');
+            ack(head.batch, true);
+          } else {
+            ack(head.batch);
+          }
+          n += head.batch.points;
         }
-        n += batch.points;
-        cursor = batch.lastSeq;
-        batch = next;
       }
+      return n;
+    } finally {
+      await settle();
     }
-    return n;
   }
 
   function wait(ms: number): Promise<void> {
@@ -274,7 +307,7 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
     },
     async stop() {
       running = false;
-      abort?.abort();
+      for (const c of aborts) c.abort();
       wake?.();
       await loop;
       loop = undefined;

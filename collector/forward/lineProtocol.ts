@@ -70,24 +70,31 @@ export function seriesKey(measurement: string, tags: Record<string, string | num
   return s;
 }
 
-/** A decimal counter string as an integer field value, or undefined when it is not a valid one. */
-function intField(dec: string | null): { int?: string; big?: string } {
-  if (dec === null || !/^\d+$/.test(dec)) return {};
-  return BigInt(dec) > INT64_MAX ? { big: dec } : { int: `${dec}i` };
+const DECIMAL = /^\d+$/;
+
+/** Whether a decimal counter string exceeds int64 (BigInt only for the rare values of 19 digits or more). */
+function aboveInt64(dec: string): boolean {
+  return dec.length >= 19 && BigInt(dec) > INT64_MAX;
 }
 
+/**
+ * A point's fields, appended to one string (the forwarder builds hundreds of thousands of these during a
+ * replay: no array, no join, no per-field object).
+ */
 class Fields {
-  parts: string[] = [];
-  float(k: string, v: number | null | undefined) { if (v !== null && v !== undefined && Number.isFinite(v)) this.parts.push(`${k}=${v}`); }
-  int(k: string, v: number | null | undefined) { if (v !== null && v !== undefined && Number.isFinite(v)) this.parts.push(`${k}=${Math.trunc(v)}i`); }
-  bool(k: string, v: boolean) { this.parts.push(`${k}=${v ? 't' : 'f'}`); }
-  str(k: string, v: string | null | undefined) { if (v !== null && v !== undefined) this.parts.push(`${k}=${quoteString(v)}`); }
+  s = '';
+  private add(kv: string) { this.s = this.s === '' ? kv : `${this.s},${kv}`; }
+  float(k: string, v: number | null | undefined) { if (v !== null && v !== undefined && Number.isFinite(v)) this.add(`${k}=${v}`); }
+  int(k: string, v: number | null | undefined) { if (v !== null && v !== undefined && Number.isFinite(v)) this.add(`${k}=${Math.trunc(v)}i`); }
+  bool(k: string, v: boolean) { this.add(`${k}=${v ? 't' : 'f'}`); }
+  str(k: string, v: string | null | undefined) { if (v !== null && v !== undefined) this.add(`${k}=${quoteString(v)}`); }
+  /** A raw counter as an integer field; above int64 as the string field `<k>_u64`; invalid text is left out. */
   counter(k: string, dec: string | null) {
-    const c = intField(dec);
-    if (c.int) this.parts.push(`${k}=${c.int}`);
-    else if (c.big) this.parts.push(`${k}_u64="${c.big}"`);
+    if (dec === null || !DECIMAL.test(dec)) return;
+    if (aboveInt64(dec)) this.add(`${k}_u64="${dec}"`);
+    else this.add(`${k}=${dec}i`);
   }
-  line(series: string, t: number): string | null { return this.parts.length ? `${series} ${this.parts.join(',')} ${t}` : null; }
+  line(series: string, t: number): string | null { return this.s === '' ? null : `${series} ${this.s} ${t}`; }
 }
 
 /** One `ixp_port` line for a rates row (or a gap row), or null when it carries no field. */
