@@ -7,6 +7,7 @@ import type { WindowSample } from '../impact/index.ts';
 import {
   portKey, type CollectorState, type MemberWindows, type PortRef, type PortRow, type PortState, type Reader, type SeriesQuery, type SumRow,
 } from './reader.ts';
+import { CoarseWindows } from './windows.ts';
 
 interface Series { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }
 
@@ -144,6 +145,20 @@ export function createInfluxReader(cfg: InfluxConfig, opts: { fetch?: typeof fet
           for (const v of s.values) out.push({ t: v[0] as number, inBps: num(v[col(s, 'i')]), outBps: num(v[col(s, 'o')]), res: 300, coverage: num(v[col(s, 'c')]) ?? 1 });
           byAsn.set(asn, out);
         }
+      }
+      if (members.length) {
+        // Imported history coarser than 5 minutes (MRTG's 30 min, 2 h, 1 day; `ixp_port_hist`, tagged with its
+        // resolution), summed per member and window here: its windows are the importer's, not GROUP BY time()'s.
+        const series = await query(`SELECT "in_bps_avg" AS "i", "out_bps_avg" AS "o", "coverage" AS "c" FROM "ixp_port_hist" WHERE "ixp" = ${lit(ixp)} AND ${ports(members)} AND ${range(from, to)} GROUP BY "member_asn", "res"`);
+        const coarse = new CoarseWindows();
+        const wanted = new Set(members.map((m) => m.asn));
+        for (const s of series) {
+          const asn = Number(s.tags?.member_asn);
+          const res = Number(s.tags?.res);
+          if (!wanted.has(asn) || !(res > 300)) continue; // untagged points: no member when written
+          for (const v of s.values) coarse.add(asn, res, v[0] as number, num(v[col(s, 'i')]), num(v[col(s, 'o')]), num(v[col(s, 'c')]) ?? 1);
+        }
+        coarse.mergeInto(byAsn);
       }
       if (members.length) {
         const series = await query(`SELECT max("util_in_max") AS "ui", max("util_out_max") AS "uo" FROM "ixp_port_5m" WHERE "ixp" = ${lit(ixp)} AND ${ports(members)} AND ${range(from, to)} GROUP BY "switch", "port"`);

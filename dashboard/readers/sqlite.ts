@@ -6,6 +6,7 @@ import {
   portKey, type CollectorState, type MemberWindows, type PortMember, type PortRef, type PortRow, type PortState,
   type Reader, type SeriesQuery, type SumRow,
 } from './reader.ts';
+import { CoarseWindows } from './windows.ts';
 
 type DB = Database.Database;
 
@@ -169,44 +170,16 @@ export function createSqliteReader(db: DB): Reader {
         byAsn.set(asn, out);
       }
       // Imported history coarser than 5 minutes (MRTG), summed per member and window.
-      const coarse = new Map<number, Map<string, WindowSample & { n: number }>>();
+      const coarse = new CoarseWindows();
       for (const row of db.prepare(`SELECT port_id, t, res, in_bps_avg, out_bps_avg, coverage FROM rollups
           WHERE port_id IN (${list}) AND res IN (1800, 7200, 86400) AND source = 'mrtg' AND t >= ? AND t < ?`).raw().iterate(from, to)) {
         const [pid, t, res, i, o, c] = row as [number, number, number, number | null, number | null, number];
-        const asn = asnOfId.get(pid)!;
-        let m = coarse.get(asn);
-        if (!m) { m = new Map(); coarse.set(asn, m); }
-        const k = `${res}:${t}`;
-        const a = m.get(k);
-        if (!a) { m.set(k, { t, res, inBps: i, outBps: o, coverage: c, n: 1 }); continue; }
-        if (i !== null) a.inBps = (a.inBps ?? 0) + i;
-        if (o !== null) a.outBps = (a.outBps ?? 0) + o;
-        a.coverage = (a.coverage ?? 0) + c;
-        a.n++;
+        coarse.add(asnOfId.get(pid)!, res, t, i, o, c);
       }
-      for (const [asn, m] of coarse) {
-        const extra = [...m.values()].map(({ n: k, ...w }) => ({ ...w, coverage: (w.coverage ?? 0) / k }));
-        byAsn.set(asn, [...(byAsn.get(asn) ?? []), ...extra].sort((a, b) => a.t - b.t));
-      }
-      for (const [asn, a] of byAsn) byAsn.set(asn, dropOverlaps(a));
+      coarse.mergeInto(byAsn);
       return { byAsn, maxUtil };
     },
 
     async close() { /* the handle belongs to the caller */ },
   };
-}
-
-/** Drops coarse (imported) windows that overlap a 5-minute window of the same series: 5-minute data wins. */
-export function dropOverlaps(samples: WindowSample[]): WindowSample[] {
-  const fine = samples.filter((s) => s.res === 300).map((s) => s.t);
-  if (fine.length === samples.length) return samples;
-  fine.sort((a, b) => a - b);
-  const overlaps = (s: WindowSample): boolean => {
-    // any fine t in [s.t, s.t + res)
-    let lo = 0;
-    let hi = fine.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (fine[mid]! < s.t) lo = mid + 1; else hi = mid; }
-    return lo < fine.length && fine[lo]! < s.t + s.res * 1000;
-  };
-  return samples.filter((s) => s.res === 300 || !overlaps(s)).sort((a, b) => a.t - b.t);
 }
