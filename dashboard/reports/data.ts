@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import type { WindowSample } from '../impact/index.ts';
 import type { MemberRegistry } from '../../collector/members/registry.ts';
 import type { PortHistory, ReportInput, ReportMember } from './model.ts';
-import { addMonths, monthRange } from './month.ts';
+import { addMonths, monthRange } from '../calendar.ts';
 
 interface Row { t: number; res: number; in_bps_avg: number | null; out_bps_avg: number | null; coverage: number; source: string }
 

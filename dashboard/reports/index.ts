@@ -14,7 +14,7 @@ export { loadReportInput, loadPortSamples } from './data.ts';
 export { renderCsv, parseReportCsv, CSV_COLUMNS } from './csv.ts';
 export { renderHtml } from './html.ts';
 export { renderPdf } from './pdf.ts';
-export { monthRange, addMonths, isMonth, monthOf } from './month.ts';
+export { monthRange, addMonths, isMonth, monthOf } from '../calendar.ts';
 export { STRINGS, formatters } from './i18n.ts';
 
 /** What {@link buildReport} needs. */

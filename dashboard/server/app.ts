@@ -8,7 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { getLogger, type Logger } from '../../collector/log.ts';
 import { COOKIE, NOBODY, readCookie, Sessions, type Principal } from './auth.ts';
-import { PeriodError } from './period.ts';
+import { PeriodError } from '../calendar.ts';
 import { healthRoutes } from './routes/health.ts';
 import { impactRoutes } from './routes/impact.ts';
 import { ixpRoutes } from './routes/ixps.ts';

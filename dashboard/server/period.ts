@@ -1,64 +1,11 @@
-// Periods and calendar arithmetic in an IXP's IANA time zone (day, ISO week, month, year, YYYY-MM, from/to),
-// and the step/resolution choice for a series. Pure: the current time is an argument. Bad input → PeriodError.
+// Periods in an IXP's IANA time zone (day, ISO week, month, year, YYYY-MM, from/to; calendar arithmetic in
+// ../calendar.ts), and the step/resolution choice for a series. Pure: the current time is an argument. Bad input → PeriodError.
 import type { Period } from '../api.ts';
 import type { Resolution } from '../readers/reader.ts';
-
-/** A user mistake in period parameters: answered 400 with this message. */
-export class PeriodError extends Error {}
+import { PeriodError, localMidnight, monthOf, monthRange, wallClock } from '../calendar.ts';
 
 const DAY = 86_400_000;
 const MAX_SPAN = 3660 * DAY;
-const fmtCache = new Map<string, Intl.DateTimeFormat>();
-
-function fmt(tz: string): Intl.DateTimeFormat {
-  let f = fmtCache.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    fmtCache.set(tz, f);
-  }
-  return f;
-}
-
-/** True when `tz` is an IANA time zone this runtime knows. */
-export function validTimeZone(tz: string): boolean {
-  try { fmt(tz); return true; } catch { return false; }
-}
-
-/** Local calendar fields of instant `t` in `tz`. */
-export function localParts(t: number, tz: string): { y: number; m: number; d: number; h: number; min: number; s: number } {
-  const p: Record<string, number> = {};
-  for (const x of fmt(tz).formatToParts(new Date(t))) if (x.type !== 'literal') p[x.type] = Number(x.value);
-  return { y: p.year!, m: p.month!, d: p.day!, h: p.hour!, min: p.minute!, s: p.second! };
-}
-
-/** Offset of `tz` from UTC at instant t, in ms (local = utc + offset). */
-export function tzOffset(t: number, tz: string): number {
-  const p = localParts(t, tz);
-  return Date.UTC(p.y, p.m - 1, p.d, p.h, p.min, p.s) - Math.floor(t / 1000) * 1000;
-}
-
-/** The instant of local time y-m-d 00:00 in tz (m is 1-based and may overflow: 13 → next January). */
-export function localMidnight(y: number, m: number, d: number, tz: string): number {
-  const naive = Date.UTC(y, m - 1, d);
-  let t = naive - tzOffset(naive, tz);
-  t = naive - tzOffset(t, tz);
-  return t;
-}
-
-/** The calendar month 'YYYY-MM' containing t in tz. */
-export function monthOf(t: number, tz: string): string {
-  const p = localParts(t, tz);
-  return `${p.y}-${String(p.m).padStart(2, '0')}`;
-}
-
-/** [start, end) of a month 'YYYY-MM' in tz. */
-export function monthRange(month: string, tz: string): { from: number; to: number } {
-  const m = /^(\d{4})-(\d{2})$/.exec(month);
-  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) throw new PeriodError(`month: '${month}' is not YYYY-MM`);
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  return { from: localMidnight(y, mo, 1, tz), to: localMidnight(y, mo + 1, 1, tz) };
-}
 
 /** The calendar months (YYYY-MM) a period touches, each with the part of the period inside it. */
 export function splitByMonth(from: number, to: number, tz: string): { month: string; from: number; to: number; whole: boolean }[] {
@@ -115,7 +62,7 @@ export function resolvePeriod(q: Record<string, unknown>, tz: string, now: numbe
   const p = period ?? def;
   if (ROLLING[p]) return { from: now - ROLLING[p]!, to: now, preset: p, timezone: tz };
   const ref = at === undefined ? now : parseInstant('at', at);
-  const l = localParts(ref, tz);
+  const l = wallClock(ref, tz);
   switch (p) {
     case 'day': return { from: localMidnight(l.y, l.m, l.d, tz), to: localMidnight(l.y, l.m, l.d + 1, tz), preset: p, timezone: tz };
     case 'week': {

@@ -10,7 +10,8 @@ import {
 } from '../impact/index.ts';
 import { portKey, type PortRef, type PortState, type Reader, type Resolution, type SumRow } from '../readers/reader.ts';
 import { portMembers, resolveDashMembers, type DashMember } from './members.ts';
-import { chooseStep, monthOf, monthRange, splitByMonth } from './period.ts';
+import { chooseStep, splitByMonth } from './period.ts';
+import { monthOf, monthRange } from '../calendar.ts';
 import { TtlCache } from './cache.ts';
 
 /** One IXP the dashboard serves: its config section and its members from config. */

@@ -2,7 +2,7 @@
 import { Router, type Request } from 'express';
 import type { ImpactResponse } from '../../api.ts';
 import { refusal, type Principal } from '../auth.ts';
-import { monthOf, monthRange, PeriodError } from '../period.ts';
+import { monthOf, monthRange, PeriodError } from '../../calendar.ts';
 import type { Service } from '../service.ts';
 
 export interface ImpactRouteDeps {

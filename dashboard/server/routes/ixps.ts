@@ -3,7 +3,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { IxpsResponse, MembersResponse, Period } from '../../api.ts';
 import { accessTo, canSeeMember, canSeePort, refusal, type IxpPolicy, type Principal } from '../auth.ts';
-import { resolvePeriod, PeriodError } from '../period.ts';
+import { resolvePeriod } from '../period.ts';
+import { PeriodError } from '../../calendar.ts';
 import type { Service } from '../service.ts';
 import { TtlCache } from '../cache.ts';
 

@@ -7,7 +7,7 @@ import type { Config } from '../../../collector/config/types.ts';
 import { resolveMembers } from '../../../collector/members/index.ts';
 import { buildReport, isMonth, monthOf, renderCsv, renderHtml, renderJson, renderPdf, type ReportLang } from '../../reports/index.ts';
 import { refusal, type Principal } from '../auth.ts';
-import { PeriodError } from '../period.ts';
+import { PeriodError } from '../../calendar.ts';
 
 export interface ReportRouteDeps {
   principal(req: Request): Principal;

@@ -6,7 +6,8 @@ import { get, del, HttpError, seg } from './api.ts';
 import { el, replace, byId, type Child } from './dom.ts';
 import { LANGS, lang, pickLang, setLang, t, type Lang, type MessageKey } from './i18n.ts';
 import { dateTime, pct, time } from './format.ts';
-import { parseDateInput, toDateInput, zonedTime } from './tz.ts';
+import { parseDateInput, toDateInput } from './tz.ts';
+import { zonedTime } from '../../calendar.ts';
 
 /** The page ids, one per HTML file. */
 export type PageId = 'overview' | 'members' | 'member' | 'port' | 'impact' | 'login';

@@ -1,42 +1,7 @@
-// Time-zone arithmetic with Intl only (no date library): offsets of an IANA zone, local
-// midnights and month starts. Pure functions; must not read the clock.
+// The pages' time-zone helpers (days, months, date inputs, axis ticks) over the shared calendar
+// arithmetic (dashboard/calendar.ts). Pure functions; must not read the clock.
 
-const dtfCache = new Map<string, Intl.DateTimeFormat>();
-function partsFormat(tz: string): Intl.DateTimeFormat {
-  let f = dtfCache.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
-      hour: 'numeric', minute: 'numeric', second: 'numeric',
-    });
-    dtfCache.set(tz, f);
-  }
-  return f;
-}
-
-/** Wall-clock fields of instant `ms` in zone `tz`. Month is 1..12. */
-export function wallClock(ms: number, tz: string): { y: number; m: number; d: number; h: number; min: number; s: number } {
-  const p: Record<string, number> = {};
-  for (const part of partsFormat(tz).formatToParts(new Date(ms))) {
-    if (part.type !== 'literal') p[part.type] = Number(part.value);
-  }
-  return { y: p.year, m: p.month, d: p.day, h: p.hour % 24, min: p.minute, s: p.second };
-}
-
-/** Offset of zone `tz` from UTC at instant `ms`, in milliseconds (east positive). */
-export function tzOffset(ms: number, tz: string): number {
-  const w = wallClock(ms, tz);
-  const asUtc = Date.UTC(w.y, w.m - 1, w.d, w.h, w.min, w.s);
-  return asUtc - Math.floor(ms / 1000) * 1000;
-}
-
-/** The instant at which the wall clock in `tz` reads y-m-d h:min (month 1..12). */
-export function zonedTime(tz: string, y: number, m: number, d: number, h = 0, min = 0): number {
-  const guess = Date.UTC(y, m - 1, d, h, min);
-  let t = guess - tzOffset(guess, tz);
-  t = guess - tzOffset(t, tz); // second pass settles DST edges
-  return t;
-}
+import { wallClock, tzOffset, zonedTime } from '../../calendar.ts';
 
 /** Local midnight (in `tz`) of the day containing `ms`. */
 export function startOfDay(ms: number, tz: string): number {
