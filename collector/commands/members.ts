@@ -14,7 +14,7 @@ import { createStore } from '../store/index.ts';
 export const summary = 'Import members from an IX-F export and PeeringDB, or list them';
 
 export const help = `Usage:
-  ixmeter members import --ixf FILE|URL [--peeringdb FILE] [--dry-run] [--config FILE]
+  ixmeter members import --ixf FILE|URL [--ixf-ixp ID] [--peeringdb FILE] [--dry-run] [--config FILE]
   ixmeter members list [--json] [--config FILE]
 
 import  Reads an IX-F Member Export (JSON, schema 1.0; 0.6/0.7 accepted with a warning) from a file or an
@@ -23,7 +23,8 @@ import  Reads an IX-F Member Export (JSON, schema 1.0; 0.6/0.7 accepted with a w
         member's ASN, preferring the same speed; ports that could not be matched are listed. The merged
         members (config > IX-F > PeeringDB > ifAlias) are saved in the local store, keeping which port
         belonged to whom and when. A broken file is rejected with the JSON path of the problem.
-        --dry-run shows the result without saving.
+        --ixf-ixp ID picks one IXP (its ixp_id) of an export that lists several; such an export is refused
+        without it. --dry-run shows the result without saving.
 list    Prints the members with where each value came from (--json: everything, machine-readable).
 
 Categories from PeeringDB info_type: NSP→nsp, Content→content, Cable/DSL/ISP→isp, Enterprise→enterprise,
@@ -62,7 +63,7 @@ export async function run(argv: string[]): Promise<number> {
     args: rest,
     allowPositionals: true,
     options: {
-      ixf: { type: 'string' }, peeringdb: { type: 'string' }, config: { type: 'string' },
+      ixf: { type: 'string' }, 'ixf-ixp': { type: 'string' }, peeringdb: { type: 'string' }, config: { type: 'string' },
       'dry-run': { type: 'boolean' }, json: { type: 'boolean' },
     },
   });
@@ -90,11 +91,13 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   if (!values.ixf) throw new UsageError('--ixf FILE|URL is required');
+  const ixpId = values['ixf-ixp'];
+  if (ixpId !== undefined && !/^\d{1,9}$/.test(ixpId)) throw new UsageError(`--ixf-ixp: expected the IXP's ixp_id (a whole number), got '${ixpId.slice(0, 20)}'`);
   // Read and check every file before the store is touched.
   let ixf;
   let pdb;
   try {
-    ixf = parseIxf(await readSource(values.ixf), values.ixf);
+    ixf = parseIxf(await readSource(values.ixf), values.ixf, { ixpId: ixpId === undefined ? undefined : Number(ixpId) });
     if (values.peeringdb) pdb = parsePeeringDb(await readSource(values.peeringdb), values.peeringdb);
   } catch (e) {
     if (e instanceof IxfError || e instanceof PeeringDbError) throw new CliError(`${e.message}; nothing stored`, 2);

@@ -53,8 +53,8 @@ function show(v: unknown): string {
 }
 
 /**
- * Parses and checks IX-F export text. `ixpId` picks the IXP of a multi-IXP export (default: the first
- * of ixp_list). Throws IxfError naming the JSON path of the first problem; returns warnings for quirks.
+ * Parses and checks IX-F export text. `ixpId` picks the IXP of a multi-IXP export (required when
+ * ixp_list has more than one). Throws IxfError naming the JSON path of the first problem; returns warnings for quirks.
  */
 export function parseIxf(text: string, file = '<ixf>', opts: { ixpId?: number } = {}): IxfExport {
   let doc: unknown;
@@ -99,7 +99,10 @@ export function parseIxf(text: string, file = '<ixf>', opts: { ixpId?: number } 
     integer((x as Record<string, unknown>).ixp_id, `ixp_list[${i}].ixp_id`);
     if (opts.ixpId !== undefined && (x as Record<string, unknown>).ixp_id === opts.ixpId) ixpIdx = i;
   });
-  if (opts.ixpId !== undefined && (ixps[ixpIdx] as Record<string, unknown>).ixp_id !== opts.ixpId) fail('ixp_list', `no IXP with ixp_id ${opts.ixpId}`);
+  const listed = () => ixps.map((x) => { const o = x as Record<string, unknown>; return `${o.ixp_id}${typeof o.shortname === 'string' ? ` (${o.shortname})` : ''}`; }).join(', ');
+  if (opts.ixpId !== undefined && (ixps[ixpIdx] as Record<string, unknown>).ixp_id !== opts.ixpId) fail('ixp_list', `no IXP with ixp_id ${opts.ixpId}; the export lists ${listed()}`);
+  // Several IXPs (an operator running more than one exchange): taking one silently would mix members up.
+  if (opts.ixpId === undefined && ixps.length > 1) fail('ixp_list', `the export lists ${ixps.length} IXPs: choose one by its ixp_id (${listed()})`);
   const ix = ixps[ixpIdx] as Record<string, unknown>;
   const ixPath = `ixp_list[${ixpIdx}]`;
   const ixpId = ix.ixp_id as number;
@@ -138,12 +141,14 @@ export function parseIxf(text: string, file = '<ixf>', opts: { ixpId?: number } 
     if (m.connection_list === undefined) fail(`${p}.connection_list`, 'missing');
     if (!Array.isArray(m.connection_list)) fail(`${p}.connection_list`, `expected array, got ${show(m.connection_list)}`);
     const ports: IxfPort[] = [];
+    let here = false;
     (m.connection_list as unknown[]).forEach((cv, j) => {
       const cp = `${p}.connection_list[${j}]`;
       const c = obj(cv, cp);
       const cIxp = integer(c.ixp_id, `${cp}.ixp_id`);
       const state = optString(c, 'state', cp);
       if (cIxp !== ixpId) return;
+      here = true;
       if (state && !['active', 'connected'].includes(state)) return;
       if (c.if_list === undefined || c.if_list === null) { warn(`${cp}.if_list`, 'missing: no port listed for this connection'); return; }
       if (!Array.isArray(c.if_list)) fail(`${cp}.if_list`, `expected array, got ${show(c.if_list)}`);
@@ -160,6 +165,8 @@ export function parseIxf(text: string, file = '<ixf>', opts: { ixpId?: number } 
         ports.push({ switchName, switchId, speedMbps });
       });
     });
+    // A member connected only to another IXP of the export is not a member of this one.
+    if (!here && (m.connection_list as unknown[]).length > 0) return;
     if (seen.has(asn)) {
       // Some exporters list a member once per connection: merge.
       warn(`${p}.asnum`, `AS${asn} listed again (first at member_list[${seen.get(asn)}]); connections merged`);

@@ -36,7 +36,13 @@ beforeAll(async () => {
   db.close();
   server = createServer((req, res) => {
     if (req.url === '/ixf.json') { res.setHeader('content-type', 'application/json'); res.end(supr); }
-    else if (req.url === '/broken.json') { const d = JSON.parse(supr); d.member_list[3].asnum = 'abc'; res.end(JSON.stringify(d)); }
+    else if (req.url === '/multi.json') {
+      // The same operator's second exchange in the same export: two members are connected there only.
+      const d = JSON.parse(supr);
+      d.ixp_list.push({ ...d.ixp_list[0], ixp_id: 2, shortname: 'suprnet-north', switch: [] });
+      for (const m of d.member_list.slice(0, 2)) for (const c of m.connection_list) c.ixp_id = 2;
+      res.end(JSON.stringify(d));
+    } else if (req.url === '/broken.json') { const d = JSON.parse(supr); d.member_list[3].asnum = 'abc'; res.end(JSON.stringify(d)); }
     else { res.statusCode = 404; res.end('no'); }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -97,5 +103,17 @@ describe('members CLI', () => {
     expect(rowsOf()).toEqual(before);
     const table = await capture(['list', '--config', cfgFile]);
     expect(table.out).toMatch(/AS36040\s+Google LLC AS36040\s+content\s+no\s+ixf,peeringdb\s+sw1 Eth1\/2/);
+  });
+
+  it('an export of several IXPs needs --ixf-ixp; with it, only the members of that IXP are imported', async () => {
+    const err = await run(['import', '--ixf', `${base}/multi.json`, '--dry-run', '--config', cfgFile]).catch((e) => e);
+    expect(err.message).toBe(`${base}/multi.json: ixp_list: the export lists 2 IXPs: choose one by its ixp_id (1 (tdc-ops-sw1), 2 (suprnet-north)); nothing stored`);
+    expect(err.code).toBe(2);
+    const north = await capture(['import', '--ixf', `${base}/multi.json`, '--ixf-ixp', '2', '--dry-run', '--config', cfgFile]);
+    expect(north.out).toContain('IX-F 0.7, suprnet-north, 2 members');
+    const main = await capture(['import', '--ixf', `${base}/multi.json`, '--ixf-ixp', '1', '--dry-run', '--config', cfgFile]);
+    expect(main.out).toContain('IX-F 0.7, tdc-ops-sw1, 21 members');
+    await expect(run(['import', '--ixf', `${base}/multi.json`, '--ixf-ixp', '7', '--config', cfgFile])).rejects.toThrow('ixp_list: no IXP with ixp_id 7; the export lists 1 (tdc-ops-sw1), 2 (suprnet-north); nothing stored');
+    await expect(run(['import', '--ixf', `${base}/multi.json`, '--ixf-ixp', 'north', '--config', cfgFile])).rejects.toThrow(`--ixf-ixp: expected the IXP's ixp_id (a whole number), got 'north'`);
   });
 });
