@@ -91,6 +91,8 @@ export interface Config {
     publicMembers: boolean;
     /** Seconds anonymous answers are cached. Default 30. */
     publicCacheSeconds: number;
+    /** Finished months' figures kept across restarts. Default: beside the store (sqlite reader); '' = none. */
+    figuresFile?: string;
     sessionSecret?: Secret;
   };
   /** Alert rules and channels (collector/alerts/config.ts). */

@@ -2,7 +2,7 @@
 // through the same computeRates and store.writePoll the live collector uses. Resumes after the
 // last stored sample, so a restart fills only what is missing.
 import { computeRates } from '../rates/compute.ts';
-import type { Store } from '../store/index.ts';
+import { bumpHistoryVersion, type Store } from '../store/index.ts';
 import { DEMO_SWITCH, demoSample, type DemoClock } from './model.ts';
 
 const STEP_MS = 300_000;
@@ -30,5 +30,9 @@ export function backfillHistory(store: Store, clock: DemoClock, opts: { since: n
     }
   });
   for (let i = 0; i < times.length; i += 288) writeDay(times.slice(i, i + 288));
+  // Figures a dashboard kept of finished months stay valid unless this filled in part of one: true when the first
+  // filled time may lie in the previous month of some time zone (UTC-12 to UTC+14).
+  const monthStartUtc = Date.UTC(new Date(opts.until).getUTCFullYear(), new Date(opts.until).getUTCMonth(), 1);
+  if (n && times[0]! < monthStartUtc + 12 * 3_600_000) bumpHistoryVersion(store.db);
   return n;
 }

@@ -2,6 +2,7 @@
 // and stores each row at its real resolution in `rollups` (source 'mrtg'), in one transaction.
 // Never invents 5-minute samples, never overwrites rows the poller wrote, and a re-import changes nothing.
 import type Database from 'better-sqlite3';
+import { bumpHistoryVersion } from '../store/index.ts';
 
 /** The resolutions MRTG consolidates to, seconds. */
 export const MRTG_RESOLUTIONS = [300, 1800, 7200, 86400] as const;
@@ -139,6 +140,8 @@ export function storeMrtgRows(db: Database.Database, switchName: string, portNam
       const bucket = n ? inserted : skipped;
       bucket[r.res] = (bucket[r.res] ?? 0) + 1;
     }
+    // Past months changed: dashboards drop the figures they kept of them (see dashboard/server/saved.ts).
+    if (Object.keys(inserted).length) bumpHistoryVersion(db);
   })();
   return { portId, createdPort, inserted, skipped, from, to };
 }

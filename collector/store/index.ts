@@ -232,3 +232,8 @@ export function createStore(cfg: Config['store'], deps: StoreDeps = {}): Store {
   };
   return store;
 }
+
+/** Marks the store's history as changed (meta `history.version`): rows were written into the past. */
+export function bumpHistoryVersion(db: DB): void {
+  db.prepare(`INSERT INTO meta (key, value) VALUES ('history.version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(`${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
+}

@@ -92,6 +92,8 @@ export function createInfluxReader(cfg: InfluxConfig, opts: { fetch?: typeof fet
 
     async simulated() { return false; },
 
+    async historyVersion() { return ''; },
+
     async sumSeries(ixp, ps, q) {
       const res = q.res === 0 ? 0 : 300;
       if (ps.length === 0) return { rows: [], info: { res } };

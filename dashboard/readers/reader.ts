@@ -91,6 +91,11 @@ export interface Reader {
   /** True when the stored data is simulated (the demo). */
   simulated(ixp: string): Promise<boolean>;
   /**
+   * Changes whenever rows were written into the past (an MRTG import, the demo's back-fill), so figures kept of
+   * finished months must be computed again. '' where the reader cannot tell (InfluxDB).
+   */
+  historyVersion(ixp: string): Promise<string>;
+  /**
    * Σ over `ports` per bucket: each port's average over the bucket, summed over ports present (never zeros for missing).
    * Buckets are `from + k × step`.
    */

@@ -74,6 +74,11 @@ export function createSqliteReader(db: DB): Reader {
       return rows.map((r): CollectorState => ({ switch: r.switch, lastPoll: r.t, ok: r.ok === 1, error: r.error }));
     },
 
+    async historyVersion() {
+      const r = prep("SELECT value FROM meta WHERE key = 'history.version'").get() as { value: string } | undefined;
+      return r?.value ?? '';
+    },
+
     async simulated() {
       const r = prep("SELECT value FROM meta WHERE key = 'simulated'").get() as { value: string } | undefined;
       return r?.value === '1';

@@ -13,7 +13,9 @@ import { createInfluxReader } from '../readers/influxql.ts';
 import { createApp } from './app.ts';
 import { reportRoutes } from './routes/report.ts';
 import { resolveMembers } from '../../collector/members/index.ts';
-import { createService, type IxpContext } from './service.ts';
+import { createService, type IxpContext, type SavedChunk } from './service.ts';
+import { createSavedFigures, type SavedFigures } from './saved.ts';
+import path from 'node:path';
 import { createUserStore, type UserStore } from './users.ts';
 import { VERSION } from '../../collector/paths.ts';
 
@@ -61,6 +63,7 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
   let server: Server | undefined;
   let reader: Reader | undefined;
   let db: Database.Database | undefined;
+  let saved: SavedFigures<SavedChunk> | undefined;
   let url = '';
   return {
     get url(): string { return url; },
@@ -82,7 +85,9 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
       // Over the local store, the IXP's own members come from the member registry: the config, imported IX-F
       // and PeeringDB data kept in the store, then ifAlias (the readers still attribute ports nobody claims).
       if (db) ixps[0] = { ...ixps[0], members: registryMembers(cfg, db, deps.now?.() ?? Date.now(), log) };
-      const service = createService({ reader, ixps, now: deps.now });
+      const figuresFile = cfg.dashboard.figuresFile ?? (reader.kind === 'sqlite' ? path.join(path.dirname(cfg.store.path), 'dashboard-figures.json') : '');
+      saved = figuresFile ? createSavedFigures<SavedChunk>(figuresFile, log) : undefined;
+      const service = createService({ reader, ixps, now: deps.now, saved });
       const version = VERSION;
       const app = createApp({
         service, users: deps.users ?? createUserStore(cfg.dashboard.usersFile), readerKind: reader.kind,
@@ -110,6 +115,8 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
       const s = server;
       server = undefined;
       if (s) await new Promise<void>((resolve) => { s.close(() => resolve()); s.closeAllConnections?.(); });
+      saved?.close();
+      saved = undefined;
       await reader?.close();
       db?.close();
       db = undefined;

@@ -13,6 +13,8 @@ import { portMembers, resolveDashMembers, type DashMember } from './members.ts';
 import { chooseStep, splitByMonth } from './period.ts';
 import { monthOf, monthRange } from '../calendar.ts';
 import { TtlCache } from './cache.ts';
+import type { SavedFigures } from './saved.ts';
+import { createHash } from 'node:crypto';
 
 /** One IXP the dashboard serves: its config section and its members from config. */
 export interface IxpContext {
@@ -30,7 +32,16 @@ export interface ServiceDeps {
   reader: Reader;
   ixps: IxpContext[];
   now?: () => number;
+  /** Finished months' figures kept across restarts (see saved.ts). */
+  saved?: SavedFigures<SavedChunk>;
+  random?: () => number;
 }
+
+/** A Chunk as saved on disk (Maps as entry lists). */
+export interface SavedChunk extends Omit<Chunk, 'members' | 'maxUtil'> { members: [number, MemberImpact][]; maxUtil: [string, number][] }
+
+const toSaved = (c: Chunk): SavedChunk => ({ ...c, members: [...c.members], maxUtil: [...c.maxUtil] });
+const fromSaved = (s: SavedChunk): Chunk => ({ ...s, members: new Map(s.members), maxUtil: new Map(s.maxUtil) });
 
 const DAY = 86_400_000;
 const LOOKBACK = 400 * DAY;
@@ -53,10 +64,24 @@ export function createService(deps: ServiceDeps) {
   const now = deps.now ?? Date.now;
   const reader = deps.reader;
   const byId = new Map(deps.ixps.map((c) => [c.ixp.id, c]));
-  const memberCache = new TtlCache<{ members: DashMember[]; ports: PortState[] }>(500);
-  const chunkCache = new TtlCache<Chunk>(2000);
+  const memberCache = new TtlCache<{ members: DashMember[]; ports: PortState[] }>(500, now);
+  const chunkCache = new TtlCache<Chunk>(2000, now);
+
+  const random = deps.random ?? Math.random;
 
   function ctx(id: string): IxpContext | undefined { return byId.get(id); }
+
+  /** What an IXP's month figures are computed from: members (ports, prices, fees, categories), the IXP's price and
+   * time zone, and the store's history version. Figures saved under another signature are not served. */
+  async function signature(id: string): Promise<string> {
+    const c = byId.get(id)!;
+    const { members } = await directory(id);
+    const what = JSON.stringify({
+      v: 1, price: c.ixp.transitPricePerMbps, tz: c.ixp.timezone, history: await reader.historyVersion(id),
+      members: members.map((m) => [m.asn, String(m.category), m.buysTransit, priceOf(c, m), m.portFeePerMonth, m.ports.map((p) => `${p.switch}\u0000${p.port}`)]),
+    });
+    return createHash('sha256').update(what).digest('base64url');
+  }
 
   async function directory(id: string): Promise<{ members: DashMember[]; ports: PortState[] }> {
     const c = byId.get(id)!;
@@ -110,8 +135,17 @@ export function createService(deps: ServiceDeps) {
     const c = byId.get(id)!;
     if (to > t) to = monthRange(monthOf(from, c.ixp.timezone), c.ixp.timezone).to;
     const finished = to <= t - 600_000;
+    const key = `${id}|${from}|${to}|${months}`;
+    // After a restart, a finished month's saved figures are served at once when computed from the same members,
+    // prices and history; they are recomputed in the background 10-60 minutes later (spread, so that a year of
+    // months is not recomputed in one burst).
+    if (finished && deps.saved && !chunkCache.has(key)) {
+      const s = deps.saved.get(key, await signature(id));
+      if (s) chunkCache.seed(key, fromSaved(s), t + 600_000 + Math.floor(random() * 3_000_000));
+    }
     // A finished month is served from the cache and recomputed in the background after an hour (imports, late windows).
-    return chunkCache.get(`${id}|${from}|${to}|${months}`, finished ? 3_600_000 : 60_000, async () => {
+    return chunkCache.get(key, finished ? 3_600_000 : 60_000, async () => {
+      const sig = finished && deps.saved ? await signature(id) : '';
       const { members } = await directory(id);
       const w = await windowsOf(id, members, from, to);
       const expected = Math.max(0, Math.min(to, now()) - from) / 1000;
@@ -124,7 +158,9 @@ export function createService(deps: ServiceDeps) {
         list.push({ category: String(m.category), impact: fig });
       }
       const aggregate = sumPerWindow([...w.byAsn.values()]);
-      return { from, to, whole: months === 1, members: figs, ixp: ixpImpact(list, aggregate, c.ixp.transitPricePerMbps, expected, months), maxUtil: w.maxUtil, expected };
+      const out: Chunk = { from, to, whole: months === 1, members: figs, ixp: ixpImpact(list, aggregate, c.ixp.transitPricePerMbps, expected, months), maxUtil: w.maxUtil, expected };
+      if (sig) deps.saved!.put(key, sig, toSaved(out));
+      return out;
     }, { stale: finished });
   }
 
