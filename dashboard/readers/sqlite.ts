@@ -10,10 +10,19 @@ import { CoarseWindows } from './windows.ts';
 
 type DB = Database.Database;
 
+/** Rows one memberWindows query reads before the event loop gets a turn (~80 ms of one core). */
+const ROWS_PER_SLICE = 50_000;
+
+export interface SqliteReaderOptions {
+  /** Rows per memberWindows slice (default 50,000). */
+  rowsPerSlice?: number;
+}
+
 interface PortIdRow { id: number; switch: string; name: string; alias: string; speed_mbps: number | null; oper_status: number | null; admin_status: number | null; last_seen: number }
 
 /** Creates a reader over an open better-sqlite3 handle of the store (the caller owns and closes the handle). */
-export function createSqliteReader(db: DB): Reader {
+export function createSqliteReader(db: DB, opts: SqliteReaderOptions = {}): Reader {
+  const rowsPerSlice = opts.rowsPerSlice ?? ROWS_PER_SLICE;
   const stmt = new Map<string, Database.Statement>();
   const prep = (sql: string): Database.Statement => {
     let s = stmt.get(sql);
@@ -154,17 +163,26 @@ export function createSqliteReader(db: DB): Reader {
         if (!a) { a = { i: new Float64Array(n), o: new Float64Array(n), c: new Float64Array(n), k: new Uint16Array(n), hi: new Uint8Array(n), ho: new Uint8Array(n) }; fine.set(asn, a); }
         return a;
       };
-      for (const row of db.prepare(`SELECT port_id, t, in_bps_avg, out_bps_avg, coverage, util_in_max, util_out_max FROM rollups
-          WHERE port_id IN (${list}) AND res = 300 AND t >= ? AND t < ?`).raw().iterate(from, to)) {
-        const [pid, t, i, o, c, ui, uo] = row as [number, number, number | null, number | null, number, number | null, number | null];
-        const a = acc5(asnOfId.get(pid)!);
-        const x = (t - first) / 300_000;
-        if (!Number.isInteger(x)) continue; // not on the 5-minute grid: ignore
-        if (i !== null) { a.i[x]! += i; a.hi[x] = 1; }
-        if (o !== null) { a.o[x]! += o; a.ho[x] = 1; }
-        a.c[x]! += c;
-        a.k[x]!++;
-        util(pid, ui, uo);
+      // Read in time slices of about rowsPerSlice rows, letting the event loop go between them: a month of 200 ports
+      // is 1.8 M rows (~3 s of one core), and the collector may share this process (`ixmeter start` with a config),
+      // whose SNMP walks must not wait that long. Slicing by time (not by port) keeps every window whole: the collector
+      // writes a window for all ports at once, and one slice is one statement, so one snapshot.
+      const fineRows = db.prepare(`SELECT port_id, t, in_bps_avg, out_bps_avg, coverage, util_in_max, util_out_max FROM rollups
+          WHERE port_id IN (${list}) AND res = 300 AND t >= ? AND t < ?`).raw();
+      const sliceMs = Math.max(1, Math.floor(rowsPerSlice / pairs.length)) * 300_000;
+      for (let a0 = from; a0 < to; a0 += sliceMs) {
+        if (a0 > from) await new Promise((r) => setImmediate(r));
+        for (const row of fineRows.iterate(a0, Math.min(to, a0 + sliceMs))) {
+          const [pid, t, i, o, c, ui, uo] = row as [number, number, number | null, number | null, number, number | null, number | null];
+          const a = acc5(asnOfId.get(pid)!);
+          const x = (t - first) / 300_000;
+          if (!Number.isInteger(x)) continue; // not on the 5-minute grid: ignore
+          if (i !== null) { a.i[x]! += i; a.hi[x] = 1; }
+          if (o !== null) { a.o[x]! += o; a.ho[x] = 1; }
+          a.c[x]! += c;
+          a.k[x]!++;
+          util(pid, ui, uo);
+        }
       }
       for (const [asn, a] of fine) {
         const out: WindowSample[] = [];
