@@ -13,7 +13,7 @@ import { openDatabase } from '../collector/store/sqlite.ts';
 import type { MemberConfig } from '../collector/config/types.ts';
 import { configureLogging, getLogger } from '../collector/log.ts';
 import { createApp, DEFAULT_WEB_DIR } from '../dashboard/server/app.ts';
-import { createService, type IxpContext, type SavedChunk } from '../dashboard/server/service.ts';
+import { createService, type IxpContext, type SavedValue } from '../dashboard/server/service.ts';
 import { createSavedFigures, type SavedFigures } from '../dashboard/server/saved.ts';
 import { createSqliteReader } from '../dashboard/readers/sqlite.ts';
 import { createInfluxReader } from '../dashboard/readers/influxql.ts';
@@ -137,9 +137,9 @@ async function measure(base: string, cookie: string, urls: string[], reset: (kee
 async function benchReader(reader: Reader): Promise<Record<string, Timing>> {
   const hash = await hashPassword('benchmark');
   // Saved figures in a file, as `ixmeter serve` keeps them; switched off for the cold request.
-  const file = createSavedFigures<SavedChunk>(path.join(dir, `figures-${reader.kind}.json`), getLogger('bench'), { delayMs: 0 });
+  const file = createSavedFigures<SavedValue>(path.join(dir, `figures-${reader.kind}.json`), getLogger('bench'), { delayMs: 0 });
   let useSaved = true;
-  const saved: SavedFigures<SavedChunk> = {
+  const saved: SavedFigures<SavedValue> = {
     get: (k, s) => (useSaved ? file.get(k, s) : undefined), put: (k, s, v) => file.put(k, s, v), flush: () => file.flush(), close: () => file.close(),
   };
   const service = createService({ reader, ixps: ctx, now: () => NOW, saved });

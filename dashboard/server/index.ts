@@ -13,7 +13,7 @@ import { createInfluxReader } from '../readers/influxql.ts';
 import { createApp } from './app.ts';
 import { reportRoutes } from './routes/report.ts';
 import { resolveMembers } from '../../collector/members/index.ts';
-import { createService, type IxpContext, type SavedChunk } from './service.ts';
+import { createService, type IxpContext, type SavedValue } from './service.ts';
 import { createSavedFigures, type SavedFigures } from './saved.ts';
 import path from 'node:path';
 import { createUserStore, type UserStore } from './users.ts';
@@ -63,7 +63,7 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
   let server: Server | undefined;
   let reader: Reader | undefined;
   let db: Database.Database | undefined;
-  let saved: SavedFigures<SavedChunk> | undefined;
+  let saved: SavedFigures<SavedValue> | undefined;
   let url = '';
   return {
     get url(): string { return url; },
@@ -86,7 +86,7 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
       // and PeeringDB data kept in the store, then ifAlias (the readers still attribute ports nobody claims).
       if (db) ixps[0] = { ...ixps[0], members: registryMembers(cfg, db, deps.now?.() ?? Date.now(), log) };
       const figuresFile = cfg.dashboard.figuresFile ?? (reader.kind === 'sqlite' ? path.join(path.dirname(cfg.store.path), 'dashboard-figures.json') : '');
-      saved = figuresFile ? createSavedFigures<SavedChunk>(figuresFile, log) : undefined;
+      saved = figuresFile ? createSavedFigures<SavedValue>(figuresFile, log) : undefined;
       const service = createService({ reader, ixps, now: deps.now, saved });
       const version = VERSION;
       const app = createApp({

@@ -32,13 +32,17 @@ export interface ServiceDeps {
   reader: Reader;
   ixps: IxpContext[];
   now?: () => number;
-  /** Finished months' figures kept across restarts (see saved.ts). */
-  saved?: SavedFigures<SavedChunk>;
+  /** Finished months' figures and finished parts of traffic series kept across restarts (see saved.ts). */
+  saved?: SavedFigures<SavedValue>;
   random?: () => number;
 }
 
 /** A Chunk as saved on disk (Maps as entry lists). */
 export interface SavedChunk extends Omit<Chunk, 'members' | 'maxUtil'> { members: [number, MemberImpact][]; maxUtil: [string, number][] }
+
+/** The finished part of a traffic series as saved on disk. */
+export interface SavedSeries { series: SumRow[]; res: number }
+export type SavedValue = SavedChunk | SavedSeries;
 
 const toSaved = (c: Chunk): SavedChunk => ({ ...c, members: [...c.members], maxUtil: [...c.maxUtil] });
 const fromSaved = (s: SavedChunk): Chunk => ({ ...s, members: new Map(s.members), maxUtil: new Map(s.maxUtil) });
@@ -142,7 +146,7 @@ export function createService(deps: ServiceDeps) {
     // months is not recomputed in one burst).
     if (finished && deps.saved && !chunkCache.has(key)) {
       const s = deps.saved.get(key, await signature(id));
-      if (s) chunkCache.seed(key, fromSaved(s), t + 600_000 + Math.floor(random() * 3_000_000));
+      if (s && !('series' in s)) chunkCache.seed(key, fromSaved(s), t + 600_000 + Math.floor(random() * 3_000_000));
     }
     // A finished month is served from the cache and recomputed in the background after an hour (imports, late windows).
     return chunkCache.get(key, finished ? 3_600_000 : 60_000, async () => {
@@ -262,7 +266,18 @@ export function createService(deps: ServiceDeps) {
     const cut = q.from + Math.floor((boundary - q.from) / stepMs) * stepMs;
     if (cut - q.from < 2 * stepMs) return reader.sumSeries(id, ports, q);
     const who = createHash('sha256').update(JSON.stringify(ports.map((p) => [p.switch, p.port]))).digest('base64url');
-    const done = await seriesCache.get(`${id}|${who}|${q.from}|${cut}|${q.step}|${q.res}`, 3_600_000, () => reader.sumSeries(id, ports, { ...q, to: cut }), { stale: true });
+    const key = `series|${id}|${who}|${q.from}|${cut}|${q.step}|${q.res}`;
+    // Kept on disk too (the ports are in the key; an import into the past changes the history version).
+    const history = deps.saved ? await reader.historyVersion(id) : '';
+    if (deps.saved && !seriesCache.has(key)) {
+      const s = deps.saved.get(key, history);
+      if (s && 'series' in s) seriesCache.seed(key, { rows: s.series, info: { res: s.res } }, t + 600_000 + Math.floor(random() * 3_000_000));
+    }
+    const done = await seriesCache.get(key, 3_600_000, async () => {
+      const r = await reader.sumSeries(id, ports, { ...q, to: cut });
+      deps.saved?.put(key, history, { series: r.rows, res: r.info.res });
+      return r;
+    }, { stale: true });
     if (cut >= q.to) return done;
     const live = await reader.sumSeries(id, ports, { ...q, from: cut });
     return { rows: [...done.rows, ...live.rows], info: { res: Math.max(done.info.res, live.info.res) } };

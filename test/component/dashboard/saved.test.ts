@@ -5,10 +5,11 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createService, type IxpContext, type SavedChunk } from '../../../dashboard/server/service.ts';
+import { createService, type IxpContext, type SavedValue } from '../../../dashboard/server/service.ts';
 import { createSavedFigures } from '../../../dashboard/server/saved.ts';
 import { createSqliteReader } from '../../../dashboard/readers/sqlite.ts';
-import type { Reader } from '../../../dashboard/readers/reader.ts';
+import type { Reader, SeriesQuery } from '../../../dashboard/readers/reader.ts';
+import { resolvePeriod } from '../../../dashboard/server/period.ts';
 import { monthRange } from '../../../dashboard/calendar.ts';
 import { bumpHistoryVersion } from '../../../collector/store/index.ts';
 import type { Logger } from '../../../collector/log.ts';
@@ -30,10 +31,11 @@ function recorder(): Recorder {
 }
 
 /** The SQLite reader, counting the 5-minute window reads (the expensive part of a month's figures). */
-function counting(): Reader & { windowReads: number } {
+function counting(): Reader & { windowReads: number; seriesReads: SeriesQuery[] } {
   const r = createSqliteReader(store.db);
-  const c = Object.assign(Object.create(r) as Reader, { windowReads: 0 }) as Reader & { windowReads: number };
+  const c = Object.assign(Object.create(r) as Reader, { windowReads: 0, seriesReads: [] as SeriesQuery[] }) as Reader & { windowReads: number; seriesReads: SeriesQuery[] };
   c.memberWindows = (...a) => { c.windowReads++; return r.memberWindows(...a); };
+  c.sumSeries = (ixp, ports, q) => { c.seriesReads.push(q); return r.sumSeries(ixp, ports, q); };
   return c;
 }
 
@@ -44,7 +46,7 @@ const january = { ...monthRange('2026-01', tz), preset: 'month', timezone: tz };
 
 function service(file: string, ctx: IxpContext[] = ixps, log = recorder()) {
   const reader = counting();
-  const saved = createSavedFigures<SavedChunk>(file, log, { delayMs: 60_000 });
+  const saved = createSavedFigures<SavedValue>(file, log, { delayMs: 60_000 });
   return { reader, saved, log, svc: createService({ reader, ixps: ctx, now: () => NOW, saved }) };
 }
 
@@ -67,6 +69,18 @@ describe('saved monthly figures', () => {
     expect(await again.svc.memberRows(id, january)).toEqual(rows);
     expect(again.reader.windowReads).toBe(0);
     expect(before.transitSaved).toBeGreaterThan(0);
+  });
+
+  it('the finished part of the traffic series is saved too: after a restart only the running month is read', async () => {
+    const period = resolvePeriod({ period: '30d' }, tz, NOW);
+    const first = service(file); open.push(first);
+    const a = await first.svc.traffic(id, period, '3600');
+    expect(first.reader.seriesReads.length).toBe(2);
+    first.saved.flush();
+    const again = service(file); open.push(again);
+    expect(await again.svc.traffic(id, period, '3600')).toEqual(a);
+    expect(again.reader.seriesReads.length).toBe(1);
+    expect(again.reader.seriesReads[0]!.from).toBe(first.reader.seriesReads[1]!.from); // the running month only
   });
 
   it('is not served once a member price changed: the figures are computed again', async () => {
