@@ -4,6 +4,7 @@ import {
   bytesOf, ixpImpact, localContentShare, memberImpact, sumPerWindow, type MemberImpact, type WindowSample,
 } from '../impact/index.ts';
 import type { MemberCategory } from '../../collector/config/types.ts';
+import type { MemberInfo } from '../../collector/members/registry.ts';
 
 /** The languages reports are written in. */
 export type ReportLang = 'en' | 'fr' | 'pt';
@@ -106,13 +107,7 @@ export interface ReportModel {
 }
 
 /** A member as the report needs it. */
-export interface ReportMember {
-  asn: number;
-  name: string;
-  category: MemberCategory;
-  buysTransit: boolean;
-  transitPricePerMbps: number;
-  portFeePerMonth: number;
+export interface ReportMember extends MemberInfo {
   joined?: string;
   left?: string;
   sources?: { name: string; category: string };
