@@ -106,13 +106,14 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
 
   const getWriter = () => (writer ??= createInfluxWriter(cfg, { env: deps.env, gzipThreshold: deps.gzipThreshold }));
 
-  const portSeries = (sw: string, port: string, t: number): string => {
+  /** The series key of a port's point in `measurement` (tags sorted; `res` for coarse imported history), cached. */
+  const portSeries = (measurement: 'ixp_port' | 'ixp_port_5m' | 'ixp_port_hist', sw: string, port: string, t: number, res?: number): string => {
     const m = deps.tagsFor?.(sw, port, t);
-    const key = m ? `${sw}\u0000${port}\u0000${m.member_asn ?? ''}\u0000${m.member ?? ''}\u0000${m.category ?? ''}` : `${sw}\u0000${port}`;
+    const key = `${measurement}\u0000${res ?? ''}\u0000${sw}\u0000${port}` + (m ? `\u0000${m.member_asn ?? ''}\u0000${m.member ?? ''}\u0000${m.category ?? ''}` : '');
     let s = seriesCache.get(key);
     if (s === undefined) {
       if (seriesCache.size > 100_000) seriesCache.clear();
-      s = seriesKey('ixp_port', { ixp: cfg.ixp, switch: sw, port, member_asn: m?.member_asn, member: m?.member, category: m?.category });
+      s = seriesKey(measurement, { ixp: cfg.ixp, switch: sw, port, member_asn: m?.member_asn, member: m?.member, category: m?.category, res });
       seriesCache.set(key, s);
     }
     return s;
@@ -138,7 +139,7 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
       }
     } else if (table === 'rates') {
       for (const r of stmt('rates').iterate(after, batchSize) as IterableIterator<Row>) {
-        add(portLine(portSeries(r[17], r[18], r[1]), {
+        add(portLine(portSeries('ixp_port', r[17], r[18], r[1]), {
           t: r[1], in_bps: r[2], out_bps: r[3], in_pps: r[4], out_pps: r[5], in_errors: r[6], out_errors: r[7],
           in_discards: r[8], out_discards: r[9], util_in: r[10], util_out: r[11], oper_up: r[12], speed_mbps: r[13],
           in_octets: r[14], out_octets: r[15], gap: r[16],
@@ -152,8 +153,8 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
         // Imported history coarser than 5 minutes (MRTG's 30 min, 2 h, 1 day) travels at its own resolution, tagged
         // with it; the hourly and daily rollups of polled data are the local store's own and stay home.
         if (res !== 300 && source !== 'mrtg') continue;
-        const series = portSeries(r[18], r[19], r[2]);
-        add(rollupLine(res === 300 ? series.replace(/^ixp_port/, 'ixp_port_5m') : `${series.replace(/^ixp_port/, 'ixp_port_hist')},res=${Math.trunc(res)}`, {
+        const series = res === 300 ? portSeries('ixp_port_5m', r[18], r[19], r[2]) : portSeries('ixp_port_hist', r[18], r[19], r[2], Math.trunc(res));
+        add(rollupLine(series, {
           t: r[2], in_bps_avg: r[3], in_bps_max: r[4], out_bps_avg: r[5], out_bps_max: r[6], in_pps_avg: r[7], out_pps_avg: r[8],
           in_errors_avg: r[9], out_errors_avg: r[10], in_discards_avg: r[11], out_discards_avg: r[12], util_in_max: r[13],
           util_out_max: r[14], oper_up_share: r[15], coverage: r[16],

@@ -73,6 +73,8 @@ export function createService(deps: ServiceDeps) {
   const chunkCache = new TtlCache<Chunk>(2000, now);
 
   const random = deps.random ?? Math.random;
+  /** Saved figures served after a start stay fresh 10-60 minutes (spread, so a year of them is not recomputed at once). */
+  const savedUntil = (t: number) => t + 600_000 + Math.floor(random() * 3_000_000);
 
   function ctx(id: string): IxpContext | undefined { return byId.get(id); }
 
@@ -146,7 +148,7 @@ export function createService(deps: ServiceDeps) {
     // months is not recomputed in one burst).
     if (finished && deps.saved && !chunkCache.has(key)) {
       const s = deps.saved.get(key, await signature(id));
-      if (s && !('series' in s)) chunkCache.seed(key, fromSaved(s), t + 600_000 + Math.floor(random() * 3_000_000));
+      if (s && !('series' in s)) chunkCache.seed(key, fromSaved(s), savedUntil(t));
     }
     // A finished month is served from the cache and recomputed in the background after an hour (imports, late windows).
     return chunkCache.get(key, finished ? 3_600_000 : 60_000, async () => {
@@ -268,12 +270,12 @@ export function createService(deps: ServiceDeps) {
     const who = createHash('sha256').update(JSON.stringify(ports.map((p) => [p.switch, p.port]))).digest('base64url');
     const key = `series|${id}|${who}|${q.from}|${cut}|${q.step}|${q.res}`;
     // Kept on disk too (the ports are in the key; an import into the past changes the history version).
-    const history = deps.saved ? await reader.historyVersion(id) : '';
     if (deps.saved && !seriesCache.has(key)) {
-      const s = deps.saved.get(key, history);
-      if (s && 'series' in s) seriesCache.seed(key, { rows: s.series, info: { res: s.res } }, t + 600_000 + Math.floor(random() * 3_000_000));
+      const s = deps.saved.get(key, await reader.historyVersion(id));
+      if (s && 'series' in s) seriesCache.seed(key, { rows: s.series, info: { res: s.res } }, savedUntil(t));
     }
     const done = await seriesCache.get(key, 3_600_000, async () => {
+      const history = deps.saved ? await reader.historyVersion(id) : '';
       const r = await reader.sumSeries(id, ports, { ...q, to: cut });
       deps.saved?.put(key, history, { series: r.rows, res: r.info.res });
       return r;
