@@ -551,3 +551,27 @@ export async function createLab(opts: LabOptions = {}): Promise<Lab> {
   }
   return lab;
 }
+
+/** A lab of four members with the kernel counter sampler (every 10 ms) and `flows` running: what rate tests start with. */
+export interface TrafficLab { lab: Lab; sampler: Sampler; traffic: Traffic; portNames: string[] }
+
+export async function startTrafficLab(flows: TrafficFlow[]): Promise<TrafficLab> {
+  const lab = await createLab({ members: 4 });
+  try {
+    const portNames = lab.ports.map((p) => p.name);
+    const sampler = await lab.startSampler(portNames, 10);
+    const traffic = await lab.startTraffic(flows);
+    return { lab, sampler, traffic, portNames };
+  } catch (e) {
+    await lab.destroy();
+    throw e;
+  }
+}
+
+/** Stops what startTrafficLab started (loss rules first), whatever of it exists. */
+export async function stopTrafficLab(t: Partial<TrafficLab>): Promise<void> {
+  await t.lab?.clearLoss();
+  await t.traffic?.stop();
+  await t.sampler?.stop();
+  await t.lab?.destroy();
+}

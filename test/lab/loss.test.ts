@@ -1,33 +1,25 @@
 // The IXP lab with 30 % packet loss on the management path (requests and responses): `ixmeter poll`
 // must complete polls (with retries) or record them as failed, and never report a wrong number.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createLab, type Lab, type Sampler, type Traffic } from './lab.ts';
+import { startTrafficLab, stopTrafficLab, type Lab, type Sampler, type Traffic, type TrafficFlow } from './lab.ts';
 import { checkInterval, ixmeter, parsePollLine, v2c, type PollLine } from './cli.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const FLOWS: TrafficFlow[] = [
+  { from: 1, to: 3, bytes: 400_000, rate: 1_000_000 },
+  { from: 2, to: 4, bytes: 200_000, rate: 500_000 },
+  { from: 3, to: 1, bytes: 600_000, rate: 1_500_000 },
+  { from: 4, to: 2, bytes: 100_000, rate: 250_000 },
+];
 
 let lab: Lab;
 let sampler: Sampler;
 let traffic: Traffic;
 let portNames: string[];
 
-beforeAll(async () => {
-  lab = await createLab({ members: 4 });
-  portNames = lab.ports.map((p) => p.name);
-  sampler = await lab.startSampler(portNames, 10);
-  traffic = await lab.startTraffic([
-    { from: 1, to: 3, bytes: 400_000, rate: 1_000_000 },
-    { from: 2, to: 4, bytes: 200_000, rate: 500_000 },
-    { from: 3, to: 1, bytes: 600_000, rate: 1_500_000 },
-    { from: 4, to: 2, bytes: 100_000, rate: 250_000 },
-  ]);
-});
-afterAll(async () => {
-  await lab?.clearLoss();
-  await traffic?.stop();
-  await sampler?.stop();
-  await lab?.destroy();
-});
+beforeAll(async () => { ({ lab, sampler, traffic, portNames } = await startTrafficLab(FLOWS)); });
+afterAll(async () => { await stopTrafficLab({ lab, sampler, traffic }); });
 
 it('with 30 % loss on the management path, polls complete or fail, never with wrong numbers', async () => {
   await lab.setLoss(30);

@@ -2,7 +2,7 @@
 // every rate poll reports must match the kernel's own byte and packet counts of the switch ports
 // over the same window (within 1 %). Restarting snmpd mid-run must give a gap, never a spike.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLab, type Lab, type Sampler, type Traffic, type TrafficFlow } from './lab.ts';
+import { startTrafficLab, stopTrafficLab, type Lab, type Sampler, type Traffic, type TrafficFlow } from './lab.ts';
 import { checkInterval, ixmeter, parsePollLine, v2c, type Check, type PollLine } from './cli.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -22,17 +22,8 @@ let sampler: Sampler;
 let traffic: Traffic;
 let portNames: string[];
 
-beforeAll(async () => {
-  lab = await createLab({ members: 4 });
-  portNames = lab.ports.map((p) => p.name);
-  sampler = await lab.startSampler(portNames, 10);
-  traffic = await lab.startTraffic(FLOWS);
-});
-afterAll(async () => {
-  await traffic?.stop();
-  await sampler?.stop();
-  await lab?.destroy();
-});
+beforeAll(async () => { ({ lab, sampler, traffic, portNames } = await startTrafficLab(FLOWS)); });
+afterAll(async () => { await stopTrafficLab({ lab, sampler, traffic }); });
 
 /**
  * Runs `poll --interval 2 --count N --json`. After each interval line (i.e. just after a poll), `between(i)`
