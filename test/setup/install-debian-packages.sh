@@ -17,6 +17,9 @@ have pdftotext || need+=(poppler-utils)
 have nginx || need+=(nginx-light)
 have cloud-init || need+=(cloud-init)
 have systemd-analyze || need+=(systemd)
+have pmacctd || need+=(pmacct)          # lab: a real sFlow v5 agent (pmacctd + sfprobe) and collector (sfacctd)
+have fping || need+=(fping)             # latency probes
+have systemd-nspawn || need+=(systemd-container)  # deploy: the units under a real systemd in a container
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   echo "tests need these Debian packages: ${need[*]} (run as root, or install them: apt-get install ${need[*]})" >&2
