@@ -87,6 +87,20 @@ export function createCollector(config: Config, deps: CollectorDeps = {}): Colle
   let watchdog: NodeJS.Timeout | undefined;
   /** Wall time of the last stored poll (ok or failed): the watchdog is fed only while polls progress. */
   let lastProgress = Date.now();
+  /**
+   * systemd's STATUS= (the "Status:" line of `systemctl status`): each switch's last poll. Sent when a switch turns
+   * ok or failing, and with every watchdog ping, so it is never older than WatchdogSec/2 (the times say when).
+   */
+  const pollStates = new Map<string, { ok: boolean; since: number; t: number; ports: number }>();
+  const hhmmss = (t: number) => `${new Date(t).toISOString().slice(11, 19)}Z`;
+  const statusText = () => 'STATUS=' + [...pollStates].map(([sw, s]) => (s.ok
+    ? `${sw} ok (${s.ports} port${s.ports === 1 ? '' : 's'}, polled ${hhmmss(s.t)})`
+    : `${sw} failing since ${hhmmss(s.since)}`)).join(', ');
+  function trackStatus(poll: PollRecord): void {
+    const prev = pollStates.get(poll.switch);
+    pollStates.set(poll.switch, { ok: poll.ok, since: prev && prev.ok === poll.ok ? prev.since : poll.t, t: poll.t, ports: poll.ports });
+    if (started && (!prev || prev.ok !== poll.ok)) notify(statusText());
+  }
 
   const onFatal = deps.onFatal ?? ((err: Error, code: number) => {
     log.error({ err: err.message, exitCode: code }, `${err.message}: stopping the collector (exit ${code}) rather than polling without a record`);
@@ -99,6 +113,7 @@ export function createCollector(config: Config, deps: CollectorDeps = {}): Colle
     try {
       store.writePoll(poll, sample, result);
       lastProgress = Date.now();
+      trackStatus(poll);
     } catch (err) {
       fatal = true;
       const e = err instanceof Error ? err : new Error(String(err));
@@ -173,7 +188,7 @@ export function createCollector(config: Config, deps: CollectorDeps = {}): Colle
       lastProgress = Date.now();
       const stale = 2 * config.polling.interval * 1000 + 60_000;
       watchdog = setInterval(() => {
-        if (Date.now() - lastProgress <= stale) notify('WATCHDOG=1');
+        if (Date.now() - lastProgress <= stale) notify(pollStates.size ? `WATCHDOG=1\n${statusText()}` : 'WATCHDOG=1');
         else log.sampled('error', 'watchdog', { sinceMs: Date.now() - lastProgress }, 'no poll stored for too long: not feeding the systemd watchdog');
       }, Math.max(1000, usec / 2000));
       watchdog.unref();
