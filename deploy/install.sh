@@ -13,18 +13,23 @@
 #   --dashboard                with --role collector: also enable the dashboard on the box
 #   --start                    start (or restart) the enabled services now
 #   --skip-build               copy the tree as it is (node_modules and dist already built for this machine)
+#   --rollback [VERSION]       point `current` back at an installed release (default: the one installed before the
+#                              current one) and restart what runs; refused when the store already carries a schema
+#                              migration that release does not know (--force to do it anyway)
 # IXMETER_INSTALL_ROOT=/some/dir stages everything under that folder instead of / (packaging, tests):
 # no user is created, nothing is chowned, systemctl is not called.
 set -euo pipefail
 
-ROLE=collector; DASHBOARD=no; START=no; BUILD=yes
+ROLE=collector; DASHBOARD=no; START=no; BUILD=yes; ROLLBACK=no; ROLLBACK_TO=; FORCE=no
 while [ $# -gt 0 ]; do
   case "$1" in
+    --rollback) ROLLBACK=yes; if [ $# -gt 1 ] && [ "${2#-}" = "$2" ]; then ROLLBACK_TO=$2; shift; fi; shift ;;
+    --force) FORCE=yes; shift ;;
     --role) ROLE=${2:?--role needs collector or central}; shift 2 ;;
     --dashboard) DASHBOARD=yes; shift ;;
     --start) START=yes; shift ;;
     --skip-build) BUILD=no; shift ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -41,6 +46,48 @@ fi
 
 say() { echo "install.sh: $*"; }
 changed=no
+
+# --rollback: only the `current` symlink changes (releases, config, store and units stay as they are).
+if [ "$ROLLBACK" = yes ]; then
+  [ "$STAGED" = yes ] || [ "$(id -u)" = 0 ] || { echo "install.sh: run as root (sudo)" >&2; exit 1; }
+  cur=$(basename "$(readlink "$R/opt/ixmeter/current" 2>/dev/null)" 2>/dev/null || true)
+  installed=$(ls -1t "$R/opt/ixmeter/releases" 2>/dev/null | grep -v '\.tmp$' | tr '\n' ' ')
+  if [ -z "$ROLLBACK_TO" ]; then
+    # The release installed just before the current one (releases newest first).
+    seen=no
+    for v in $installed; do
+      if [ "$seen" = yes ]; then ROLLBACK_TO=$v; break; fi
+      [ "$v" = "$cur" ] && seen=yes
+    done
+    [ -n "$ROLLBACK_TO" ] || { echo "install.sh: --rollback: no release older than the current one (installed, newest first: ${installed:-none}; current: ${cur:-none})" >&2; exit 1; }
+  fi
+  REL=/opt/ixmeter/releases/$ROLLBACK_TO
+  [ -f "$R$REL/.installed" ] || { echo "install.sh: --rollback: release $ROLLBACK_TO is not installed (installed: ${installed:-none})" >&2; exit 1; }
+  [ "$ROLLBACK_TO" != "$cur" ] || { say "release $ROLLBACK_TO is already current: nothing to do"; exit 0; }
+  # A release never downgrades the store: refuse when the store has migrations the older release does not know.
+  DB=${IXMETER_STORE:-/var/lib/ixmeter/ixmeter.db}
+  if [ -f "$R$DB" ] && [ "$FORCE" = no ]; then
+    known=$(ls "$R$REL/collector/store/migrations" 2>/dev/null | sed -n 's/^0*\([0-9][0-9]*\)_.*\.sql$/\1/p' | sort -n | tr '\n' ' ')
+    applied=$(node -e 'const D = require(process.argv[1]); const db = new D(process.argv[2], { readonly: true, fileMustExist: true });
+      try { console.log(db.prepare("SELECT version FROM schema_migrations ORDER BY version").all().map((r) => r.version).join(" ")); } catch { console.log(""); }' \
+      "$R$REL/node_modules/better-sqlite3" "$R$DB") || { echo "install.sh: --rollback: cannot read the schema version of $DB (use --force to roll back without this check)" >&2; exit 1; }
+    unknown=
+    for a in $applied; do case " $known " in *" $a "*) ;; *) unknown="$unknown $a" ;; esac; done
+    if [ -n "$unknown" ]; then
+      echo "install.sh: --rollback: the store $DB has schema migration(s)$unknown that release $ROLLBACK_TO does not know (it knows: ${known:-none});" >&2
+      echo "  it would run against a schema it was not written for. Roll back to a release of the same schema, or add --force." >&2
+      exit 1
+    fi
+  fi
+  ln -sfn "releases/$ROLLBACK_TO" "$R/opt/ixmeter/current"
+  say "current -> releases/$ROLLBACK_TO (was ${cur:-none})"
+  if [ "$STAGED" = no ] && [ -d /run/systemd/system ]; then
+    for u in ixmeter-collector.service ixmeter-dashboard.service; do
+      if systemctl is-active --quiet "$u"; then systemctl restart "$u"; say "restarted $u"; fi
+    done
+  fi
+  exit 0
+fi
 
 if [ "$STAGED" = no ]; then
   [ "$(id -u)" = 0 ] || { echo "install.sh: run as root (sudo)" >&2; exit 1; }

@@ -71,6 +71,7 @@ function execIn(pid: number, cmd: string, args: string[], opts: { input?: string
     const t = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
     child.on('error', (e) => { stderr += `spawn nsenter: ${e.message}`; });
     child.on('close', (code, signal) => { clearTimeout(t); resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, out: stdout + stderr }); });
+    child.stdin.on('error', () => { /* the command exited without reading its input */ });
     child.stdin.end(opts.input ?? '');
   });
 }

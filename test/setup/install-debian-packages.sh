@@ -20,6 +20,8 @@ have systemd-analyze || need+=(systemd)
 have pmacctd || need+=(pmacct)          # lab: a real sFlow v5 agent (pmacctd + sfprobe) and collector (sfacctd)
 have fping || need+=(fping)             # latency probes
 have systemd-nspawn || need+=(systemd-container)  # deploy: the units under a real systemd in a container
+have sqlite3 || need+=(sqlite3)         # deploy: integrity_check of the store inside the container
+have curl || need+=(curl)               # deploy: InfluxDB and the dashboard inside the container
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   echo "tests need these Debian packages: ${need[*]} (run as root, or install them: apt-get install ${need[*]})" >&2

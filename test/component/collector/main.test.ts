@@ -163,7 +163,11 @@ describe('createCollector', () => {
     await stopped;
     expect(seen.filter((s) => s.startsWith('sw1'))).toEqual(['sw1@00:10', 'sw1@00:20']);
     expect(seen.filter((s) => s.startsWith('dead'))).toHaveLength(2);
-    expect(notes).toEqual(['READY=1', 'STOPPING=1']);
+    // STATUS= (systemctl status) when a switch first reports and whenever it turns ok or failing; nothing else.
+    expect(notes.filter((n) => !n.startsWith('STATUS='))).toEqual(['READY=1', 'STOPPING=1']);
+    const status = notes.filter((n) => n.startsWith('STATUS='));
+    expect(status).toHaveLength(2);
+    expect(status[1]).toMatch(/^STATUS=(sw1 ok \(\d+ ports?, polled 12:00:10Z\), dead failing since 12:00:1\dZ|dead failing since 12:00:1\dZ, sw1 ok \(\d+ ports?, polled 12:00:10Z\))$/);
     expect(agent.closed).toBe(true);
   });
 });
@@ -186,11 +190,13 @@ describe('systemd watchdog', () => {
     try {
       await c.start();
       await vi.advanceTimersByTimeAsync(30_000);
-      const fed = notes.filter((n) => n.s === 'WATCHDOG=1').length;
+      const fed = notes.filter((n) => n.s.startsWith('WATCHDOG=1')).length;
       expect(fed).toBeGreaterThanOrEqual(14); // every 2 s
       hang = true; // every poll now hangs: nothing gets stored
       await vi.advanceTimersByTimeAsync(120_000);
-      const last = Math.max(...notes.filter((n) => n.s === 'WATCHDOG=1').map((n) => n.at));
+      const last = Math.max(...notes.filter((n) => n.s.startsWith('WATCHDOG=1')).map((n) => n.at));
+      // Each ping carries the status line along (STATUS= is not older than a ping).
+      expect(notes.filter((n) => n.s.startsWith('WATCHDOG=1')).at(-1)!.s).toMatch(/^WATCHDOG=1\nSTATUS=sw1 ok \(/);
       // 2 intervals + 60 s after the last stored poll (at :30), feeding stops.
       expect(last).toBeLessThanOrEqual(Date.parse('2026-11-29T12:00:30Z') + 80_000);
       expect(last).toBeGreaterThanOrEqual(Date.parse('2026-11-29T12:00:30Z') + 76_000);
