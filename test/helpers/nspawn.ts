@@ -77,17 +77,41 @@ function execIn(pid: number, cmd: string, args: string[], opts: { input?: string
 }
 
 /**
+ * Kills containers of this helper (machine name ixm-<hex>) whose test process died without stopping them: their
+ * systemd-nspawn was re-parented to PID 1. A running test's container still has its test process as parent.
+ */
+export function sweepStaleContainers(): number[] {
+  const killed: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let cmdline: string[];
+    let ppid: number;
+    try {
+      cmdline = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+      ppid = Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${d}/status`, 'utf8'))?.[1]);
+    } catch { continue; }
+    if (!cmdline[0]?.endsWith('systemd-nspawn') || !cmdline.some((a) => /^--machine=ixm-[0-9a-f]{8}$/.test(a))) continue;
+    if (ppid !== 1) continue;
+    const init = findInit(Number(d));
+    try { if (init) process.kill(init, 'SIGKILL'); process.kill(Number(d), 'SIGKILL'); killed.push(Number(d)); } catch { /* gone */ }
+  }
+  return killed;
+}
+
+/**
  * Boot a container. `binds` are bind mounts from the host (read-only unless ro: false); `tmpfs` empty writable
  * folders (e.g. /usr/local/bin, since the host's /usr is read-only in the container); `mask` more units to mask.
  * Resolves when the container's systemd reports running or degraded (and says which units failed when degraded).
  */
 export async function bootContainer(opts: { binds?: Bind[]; tmpfs?: string[]; mask?: string[]; bootTimeoutMs?: number } = {}): Promise<Container> {
+  sweepStaleContainers();
   const name = `ixm-${randomBytes(4).toString('hex')}`;
   const masks = [...new Set([...unitsToMask(), ...(opts.mask ?? [])])];
   const args = ['-D', '/', '--volatile=yes', '--private-network', '--register=no', '--keep-unit', `--machine=${name}`, '--console=pipe', '--quiet',
     ...(opts.binds ?? []).map((b) => `${b.ro === false ? '--bind' : '--bind-ro'}=${b.src}:${b.dest}`),
     ...(opts.tmpfs ?? []).map((t) => `--tmpfs=${t}`),
     '-b', '--', 'systemd.firstboot=off', 'systemd.unit=multi-user.target', 'systemd.show_status=0', ...masks.map((u) => `systemd.mask=${u}`)];
+  const bootStart = Date.now();
   const proc: Proc = startProc('systemd-nspawn', args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let init: number | undefined;
   let stopped = false;
@@ -104,6 +128,7 @@ export async function bootContainer(opts: { binds?: Bind[]; tmpfs?: string[]; ma
     async stop() {
       if (stopped) return;
       stopped = true;
+      const stopStart = Date.now();
       if (proc.child.exitCode === null && proc.child.signalCode === null) {
         if (init) await execIn(init, 'systemctl', ['poweroff', '--no-block'], { timeoutMs: 10_000 });
         const end = Date.now() + 30_000;
@@ -113,7 +138,9 @@ export async function bootContainer(opts: { binds?: Bind[]; tmpfs?: string[]; ma
           if (init) { try { process.kill(init, 'SIGKILL'); } catch { /* already gone */ } }
           await Promise.race([proc.exited, sleep(5000)]);
           await proc.stop('SIGKILL');
+          process.stderr.write(`container ${name} did not power off within 30 s: killed\n`);
         }
+        process.stdout.write(`container ${name} stopped in ${Date.now() - stopStart} ms\n`);
       }
     },
   };
@@ -126,6 +153,7 @@ export async function bootContainer(opts: { binds?: Bind[]; tmpfs?: string[]; ma
       const s = r.stdout.trim();
       return s === 'running' || s === 'degraded' ? s : undefined;
     }, opts.bootTimeoutMs ?? 60_000, 200);
+    process.stdout.write(`container ${name} booted (${state}) in ${Date.now() - bootStart} ms\n`);
     if (state === 'degraded') {
       const failed = await execIn(init, 'systemctl', ['list-units', '--failed', '--plain', '--no-legend']);
       process.stderr.write(`container ${name} booted degraded:\n${failed.out}`);
