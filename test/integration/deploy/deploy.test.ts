@@ -51,6 +51,19 @@ describe('systemd units', () => {
     }
     expect(text).toMatch(/^WatchdogSec=\d+s$/m);
   });
+
+  it('both units allow V8\'s pkey_alloc, fail other calls with EPERM; only the collector holds CAP_NET_RAW (fping)', () => {
+    // Proven under a real systemd in test/integration/deploy/systemd.test.ts; pinned here so an edit is seen at once.
+    const read = (u: string) => readFileSync(path.join(ROOT, 'deploy/systemd', u), 'utf8').split('\n');
+    const collector = read('ixmeter-collector.service');
+    const dashboard = read('ixmeter-dashboard.service');
+    for (const lines of [collector, dashboard]) {
+      expect(lines).toContain('SystemCallFilter=@system-service @pkey');
+      expect(lines).toContain('SystemCallErrorNumber=EPERM');
+    }
+    expect(collector.filter((l) => /^(CapabilityBoundingSet|AmbientCapabilities)=/.test(l))).toEqual(['CapabilityBoundingSet=CAP_NET_RAW', 'AmbientCapabilities=CAP_NET_RAW']);
+    expect(dashboard.filter((l) => /^(CapabilityBoundingSet|AmbientCapabilities)=/.test(l))).toEqual(['CapabilityBoundingSet=', 'AmbientCapabilities=']);
+  });
 });
 
 describe('nginx site', () => {
