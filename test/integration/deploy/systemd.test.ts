@@ -228,24 +228,27 @@ describe('deploy/install.sh into a running systemd', () => {
     expect(counted).toContain('ixp_poll');
   }, 120_000);
 
-  it('the collector writes only under /var/lib/ixmeter and may open no other device', async () => {
-    const p = await show(UNIT, ['ProtectSystem', 'ReadWritePaths', 'DevicePolicy', 'CapabilityBoundingSet', 'AmbientCapabilities', 'NoNewPrivileges']);
-    expect(p.ProtectSystem).toBe('strict');
-    expect(p.DevicePolicy).toBe('closed');
-    // The same hardening, as a transient service running a shell: writes elsewhere and other devices are refused.
-    const probe = await runUnderCollectorHardening('probe', [
-      '/bin/sh', '-c',
-      'for f in /etc/ixmeter/x /opt/ixmeter/x /usr/local/bin/x /root/x /srv/x /mnt/ixt/x; do (echo > $f) 2>/dev/null && echo "wrote $f"; done; ' +
-      'echo > /var/lib/ixmeter/probe && echo "wrote state"; ' +
-      '(exec 3<>/dev/net/tun) 2>/dev/null && echo "opened tun" ; (exec 3<>/dev/ixmeter-modem) && echo "opened modem"; true',
-    ]);
-    expect(probe.out).toContain('wrote state');
-    expect(probe.out).toContain('opened modem');
-    expect(probe.out).not.toMatch(/wrote \//);
-    expect(probe.out).not.toContain('opened tun');
-    // The device cgroup really is in force here: the same open without DevicePolicy succeeds.
-    const open = await ct!.exec('systemd-run', ['--wait', '--pipe', '--quiet', '-p', 'User=root', '/bin/sh', '-c', '(exec 3<>/dev/net/tun) && echo "opened tun"']);
-    expect(open.out).toContain('opened tun');
+  it('the collector writes only under /var/lib/ixmeter, and opens the modem under DevicePolicy=closed', async () => {
+    const p = await show(UNIT, ['ProtectSystem', 'DevicePolicy', 'NoNewPrivileges']);
+    expect(p).toEqual({ ProtectSystem: 'strict', DevicePolicy: 'closed', NoNewPrivileges: 'yes' });
+    // Places the ixmeter user may write by file permissions alone: its secrets folder and a world-writable one.
+    await sh('mkdir -p -m 1777 /srv/open');
+    const script = 'for f in /etc/ixmeter/secrets/probe /srv/open/probe /var/lib/ixmeter/probe; do (echo > $f) 2>/dev/null && echo "wrote $f"; done; ' +
+      '(exec 3<>/dev/ixmeter-modem) && echo "opened modem"; true';
+    try {
+      // The collector's own [Service] settings, as a transient service running a shell.
+      const probe = await runUnderCollectorHardening('probe', ['/bin/sh', '-c', script]);
+      expect(probe.out.trim().split('\n').sort()).toEqual(['opened modem', 'wrote /var/lib/ixmeter/probe']);
+      // The same user without the sandbox writes all three: the refusals above are the unit's doing.
+      const bare = await ct!.exec('systemd-run', ['--wait', '--pipe', '--quiet', '-p', 'User=ixmeter', '-p', 'SupplementaryGroups=dialout', '/bin/sh', '-c', script]);
+      expect(bare.out).toContain('wrote /etc/ixmeter/secrets/probe');
+      expect(bare.out).toContain('wrote /srv/open/probe');
+    } finally {
+      await sh('rm -f /etc/ixmeter/secrets/probe /srv/open/probe /var/lib/ixmeter/probe');
+    }
+    // DevicePolicy=closed is shown here not to break the modem only: systemd inside this container gets no device
+    // cgroup (a mknod'ed node of a major outside DeviceAllow opens just as well), so the refusal of other devices
+    // cannot be observed in it. On a Pi the policy is enforced by the kernel.
   }, 60_000);
 
   it('fping runs under the collector\'s hardening with exactly CAP_NET_RAW, and fails without it', async () => {
