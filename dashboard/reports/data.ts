@@ -5,7 +5,8 @@ import type Database from 'better-sqlite3';
 import type { WindowSample } from '../impact/index.ts';
 import type { MemberRegistry } from '../../collector/members/registry.ts';
 import type { PortHistory, ReportInput, ReportMember } from './model.ts';
-import { addMonths, monthRange } from '../calendar.ts';
+import { addMonths, dayStart, monthRange } from '../calendar.ts';
+import { dayMs } from '../../collector/members/resolve.ts';
 
 interface Row { t: number; res: number; in_bps_avg: number | null; out_bps_avg: number | null; coverage: number; source: string }
 
@@ -79,8 +80,13 @@ export function loadReportInput(db: Database.Database, o: LoadOptions): ReportIn
   // Every (port, membership range) overlapping the whole span, with its samples loaded once.
   const all: { asn: number; p: { switch: string; port: string; validFrom: number | null; validTo: number | null }; speed: number | null; samples: (WindowSample & { source: string })[] }[] = [];
   const cache = new Map<string, (WindowSample & { source: string })[]>();
+  // A port's validity that is the member's own join/leave day (UTC midnight in the registry) starts and ends at
+  // local midnight of that day in the IXP's time zone, as the part-month convention counts it.
+  const local = (v: number | null, date: string | undefined): number | null => (v !== null && date && v === dayMs(date) ? dayStart(date, tz) : v);
   for (const m of o.registry.list()) {
-    for (const p of o.registry.portsOf(m.asn, rangeFrom, rangeTo)) {
+    for (const p0 of o.registry.portsOf(m.asn, rangeFrom - 86_400_000, rangeTo + 86_400_000)) {
+      const p = { ...p0, validFrom: local(p0.validFrom, m.joined?.value), validTo: local(p0.validTo, m.left?.value) };
+      if (!((p.validFrom ?? -Infinity) < rangeTo && (p.validTo ?? Infinity) > rangeFrom)) continue;
       const k = `${p.switch}\u0000${p.port}`;
       if (!cache.has(k)) cache.set(k, loadPortSamples(db, p.switch, p.port, rangeFrom, rangeTo));
       all.push({ asn: m.asn, p, speed: portSpeed(db, p.switch, p.port), samples: cache.get(k)! });
@@ -89,10 +95,11 @@ export function loadReportInput(db: Database.Database, o: LoadOptions): ReportIn
   const slice = (from: number, to: number): PortHistory[] => {
     const out: PortHistory[] = [];
     for (const a of all) {
-      const f = Math.max(from, a.p.validFrom ?? -Infinity);
-      const t = Math.min(to, a.p.validTo ?? Infinity);
-      if (f >= t) continue;
-      const samples = a.samples.filter((s) => s.t >= f && s.t < t);
+      const vf = a.p.validFrom ?? -Infinity;
+      const vt = a.p.validTo ?? Infinity;
+      if (Math.max(from, vf) >= Math.min(to, vt)) continue;
+      // A window of the month belongs to the port's holder when it ends after the start of its holding and starts before its end.
+      const samples = a.samples.filter((s) => s.t >= from && s.t < to && s.t + s.res * 1000 > vf && s.t < vt);
       out.push({
         switch: a.p.switch, port: a.p.port, asn: a.asn, validFrom: a.p.validFrom, validTo: a.p.validTo, speedMbps: a.speed,
         samples: samples.map(({ source: _s, ...w }) => w), sources: [...new Set(samples.map((s) => s.source))],
