@@ -59,17 +59,18 @@ export interface LoadOptions {
   now: number;
 }
 
-/** Gathers a month's report input from the store: the month, the one before, the same month a year before, and 12 months of trend. */
-export function loadReportInput(db: Database.Database, o: LoadOptions): ReportInput {
+/** A store's member port histories over a span, loaded once and sliced per period. */
+export interface History {
+  members: ReportMember[];
+  /** Every (port, membership range) with samples in [from, to), clipped to when it belonged to its member. */
+  slice(from: number, to: number): PortHistory[];
+  /** 5-minute windows of [from, to) with a good poll; null when the store has no poll in it. */
+  pollWindows(from: number, to: number): number | null;
+}
+
+/** Loads the member port histories of [rangeFrom, rangeTo) (read-only). */
+export function loadHistory(db: Database.Database, o: Pick<LoadOptions, 'ixp' | 'registry'>, rangeFrom: number, rangeTo: number): History {
   const tz = o.ixp.timezone;
-  const cur = { month: o.month, ...monthRange(o.month, tz) };
-  const prevM = addMonths(o.month, -1);
-  const prevY = addMonths(o.month, -12);
-  const previousMonth = { month: prevM, ...monthRange(prevM, tz) };
-  const previousYear = { month: prevY, ...monthRange(prevY, tz) };
-  const trendMonths = Array.from({ length: 12 }, (_, i) => { const m = addMonths(o.month, i - 11); return { month: m, ...monthRange(m, tz) }; });
-  const rangeFrom = previousYear.from;
-  const rangeTo = cur.to;
   const members: ReportMember[] = o.registry.list().map((m) => ({
     asn: m.asn, name: m.name.value, category: m.category.value, buysTransit: m.buysTransit.value,
     transitPricePerMbps: m.transitPricePerMbps?.value ?? o.ixp.transitPricePerMbps,
@@ -107,18 +108,32 @@ export function loadReportInput(db: Database.Database, o: LoadOptions): ReportIn
     }
     return out;
   };
-  let pollWindows: number | null = null;
-  const hasPolls = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'polls'`).get();
-  if (hasPolls) {
-    const any = db.prepare('SELECT count(*) AS n FROM polls WHERE t >= ? AND t < ?').get(cur.from, cur.to) as { n: number };
-    if (any.n > 0) pollWindows = (db.prepare('SELECT count(DISTINCT t / 300000) AS n FROM polls WHERE ok = 1 AND t >= ? AND t < ?').get(cur.from, cur.to) as { n: number }).n;
-  }
+  const hasPolls = !!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'polls'`).get();
+  const pollWindows = (from: number, to: number): number | null => {
+    if (!hasPolls) return null;
+    const any = db.prepare('SELECT count(*) AS n FROM polls WHERE t >= ? AND t < ?').get(from, to) as { n: number };
+    if (any.n === 0) return null;
+    return (db.prepare('SELECT count(DISTINCT t / 300000) AS n FROM polls WHERE ok = 1 AND t >= ? AND t < ?').get(from, to) as { n: number }).n;
+  };
+  return { members, slice, pollWindows };
+}
+
+/** Gathers a month's report input from the store: the month, the one before, the same month a year before, and 12 months of trend. */
+export function loadReportInput(db: Database.Database, o: LoadOptions): ReportInput {
+  const tz = o.ixp.timezone;
+  const cur = { month: o.month, ...monthRange(o.month, tz) };
+  const prevM = addMonths(o.month, -1);
+  const prevY = addMonths(o.month, -12);
+  const previousMonth = { month: prevM, ...monthRange(prevM, tz) };
+  const previousYear = { month: prevY, ...monthRange(prevY, tz) };
+  const trendMonths = Array.from({ length: 12 }, (_, i) => { const m = addMonths(o.month, i - 11); return { month: m, ...monthRange(m, tz) }; });
+  const h = loadHistory(db, o, previousYear.from, cur.to);
   return {
-    ixp: o.ixp, month: o.month, from: cur.from, to: cur.to, now: o.now, members,
-    ports: slice(cur.from, cur.to),
-    previousMonth: { ...previousMonth, ports: slice(previousMonth.from, previousMonth.to) },
-    previousYear: { ...previousYear, ports: slice(previousYear.from, previousYear.to) },
-    trend: trendMonths.map((t) => ({ ...t, ports: slice(t.from, t.to) })),
-    pollWindows,
+    ixp: o.ixp, month: o.month, from: cur.from, to: cur.to, now: o.now, members: h.members,
+    ports: h.slice(cur.from, cur.to),
+    previousMonth: { ...previousMonth, ports: h.slice(previousMonth.from, previousMonth.to) },
+    previousYear: { ...previousYear, ports: h.slice(previousYear.from, previousYear.to) },
+    trend: trendMonths.map((t) => ({ ...t, ports: h.slice(t.from, t.to) })),
+    pollWindows: h.pollWindows(cur.from, cur.to),
   };
 }

@@ -59,3 +59,5 @@ export function buildReport(o: BuildReportOptions): ReportModel {
 export function renderJson(reports: ReportModel | ReportModel[]): string {
   return JSON.stringify(Array.isArray(reports) ? { reports } : reports, null, 2) + '\n';
 }
+
+export { buildAnnualReport, computeAnnual, renderAnnualCsv, renderAnnualHtml, ANNUAL_CSV_COLUMNS, type AnnualReportModel } from './annual.ts';
