@@ -357,8 +357,10 @@ export interface MemberDetailResponse {
 }
 
 export interface ImpactRow {
-  /** Why growth is null, e.g. "not comparable: October 2026 has 16 % coverage" (English; pages translate the parts). */
+  /** Why growth is null, e.g. "not comparable: October 2026 has 16 % coverage" (English; pages translate growthNotComparable). */
   growthReason?: string;
+  /** The same reason in parts: the month under 50 % coverage, or 'no-traffic' when the previous month carried nothing. */
+  growthNotComparable?: { month: string; coverage: number } | 'no-traffic';
   /** Only for a month in progress. */
   transitSavedProjected?: number;
   netSavedProjected?: number;

@@ -518,7 +518,8 @@ export function createService(deps: ServiceDeps) {
       return {
         ixp: id, name: c.ixp.name, currency: c.ixp.currency,
         bytes: cur.ixp.bytes, bytesPrevMonth: g.bytesEarlier,
-        growth: g.change, ...(g.change === null ? { growthReason: reasonText(g) } : {}),
+        growth: g.change,
+        ...(g.notComparable ? { growthReason: reasonText(g), growthNotComparable: g.notComparable === 'no-traffic' ? 'no-traffic' as const : { month: g.notComparable.label, coverage: g.notComparable.coverage } } : {}),
         p95: cur.ixp.p95, transitSaved: cur.ixp.transitSaved, netSaved: cur.ixp.netSaved,
         ...(prog.complete ? {} : { transitSavedProjected: cur.ixp.transitSavedProjected, netSavedProjected: cur.ixp.netSavedProjected }),
         localContentShare: cur.ixp.localContentShare,
