@@ -29,13 +29,17 @@ export function impactCsv(r: ImpactResponse): string {
   return [head, ...rows].map((row) => row.map((c) => csvCell(c as string | number | null)).join(',')).join('\r\n') + '\r\n';
 }
 
-/** The growth cell: the figure, or why there is none (translated from the parts the API gives). */
+/** Why an IXP's growth is missing, translated from the parts the API gives. */
+function growthWhy(x: ImpactRow): string {
+  const nc = x.growthNotComparable;
+  return nc === 'no-traffic' ? t('pm.growthNoTraffic')
+    : nc ? t('pm.growthNotComparable', { month: month(nc.month), pct: nc.coverage > 0 && nc.coverage < 0.005 ? '< 1 %' : pct(nc.coverage) }) : t('pm.growthNone');
+}
+
+/** The growth cell: the figure, or "not comparable" (the reason in its title and in the notes under the table). */
 function growthCell(x: ImpactRow): HTMLElement {
   if (x.growth !== null) return el('td', { class: `num ${x.growth < 0 ? 'neg' : 'pos'}`, 'data-testid': 'impact-growth' }, signedPct(x.growth));
-  const nc = x.growthNotComparable;
-  const why = nc === 'no-traffic' ? t('pm.growthNoTraffic')
-    : nc ? t('pm.growthNotComparable', { month: month(nc.month), pct: nc.coverage > 0 && nc.coverage < 0.005 ? '< 1 %' : pct(nc.coverage) }) : t('pm.growthNone');
-  return el('td', { class: 'num muted', 'data-testid': 'impact-growth' }, '\u2013', el('div', { class: 'muted small', 'data-testid': 'impact-growth-reason' }, why));
+  return el('td', { class: 'num muted', 'data-testid': 'impact-growth', title: growthWhy(x) }, '\u2013', el('div', { class: 'muted small' }, t('pm.growthNone')));
 }
 
 /** The saved cell: a month in progress shows the figure so far and its projection, both labelled. */
@@ -108,7 +112,8 @@ function render(ctx: Ctx, r: ImpactResponse, main: HTMLElement): void {
         el('tbody', {}, ...rows))),
       el('ul', { class: 'notes' },
         el('li', {}, el('strong', {}, t('impact.col.local'), ': '), t('fig.volume.note')),
-        el('li', {}, el('strong', {}, t('impact.col.growth'), ': '), t('pm.growth.note')),
+        el('li', {}, el('strong', {}, t('impact.col.growth'), ': '), t('pm.growth.note'),
+          ...r.ixps.filter((x) => x.growth === null).map((x) => el('div', { 'data-testid': 'impact-growth-reason', 'data-ixp': x.ixp }, `${x.name}: ${growthWhy(x)}`))),
         el('li', {}, el('strong', {}, t('impact.col.p95'), ': '), t('fig.p95.note')),
         el('li', {}, el('strong', {}, t('impact.col.saved'), ': '), `${t('fig.saved.note')} ${t('pm.partMonth.note')}`),
         el('li', {}, el('strong', {}, t('impact.col.content'), ': '), t('fig.localContent.note'))),
