@@ -221,7 +221,10 @@ export function createService(deps: ServiceDeps) {
     const tz = byId.get(id)!.ixp.timezone;
     const cur = monthRange(month, tz);
     const t = now();
-    const e = likeForLike(cur, monthRange(earlier, tz), t);
+    // The earlier span ends on a 5-minute boundary (windows are 5 minutes: the same windows count), so that its
+    // figures are read once per window and cached rather than read again on every request.
+    const l = likeForLike(cur, monthRange(earlier, tz), t);
+    const e = t >= cur.to ? l : { from: l.from, to: Math.max(l.from, l.from + Math.floor((l.to - l.from) / 300_000) * 300_000) };
     const a = await spanTraffic(id, cur); // coverage is measured up to now; no data lies beyond it
     const b = await spanTraffic(id, e);
     return { ...growth({ label: month, ...a }, { label: earlier, ...b }), bytesEarlier: b.bytes, earlier };
