@@ -73,12 +73,16 @@ export interface AnnualReportModel {
   generatedAt: string;
 }
 
-/** Computes a year from per-month report inputs (pure). `months` are the year's months that have begun, oldest first. */
+/** A month's figures as computeReport gives them, with its span. */
+export type MonthFiguresOf = { from: number; to: number; report: ReturnType<typeof computeReport> };
+
+/** Computes a year from its months' figures (pure). `months` are the year's months that have begun, oldest first. */
 export function computeAnnual(o: {
-  ixp: ReportInput['ixp']; year: number; from: number; to: number; now: number; months: ReportInput[];
-  previousYear: { from: number; to: number; ports: ReportInput['ports'] }; yearPorts: ReportInput['ports']; members: ReportInput['members'];
+  ixp: ReportInput['ixp']; year: number; from: number; to: number; now: number; months: MonthFiguresOf[];
+  /** The previous year's traffic over the like-for-like span ({@link likeForLike}): bytes and coverage. */
+  previousYear: { bytes: number; coverage: number };
 }): Omit<AnnualReportModel, 'lang' | 'method' | 'headlines' | 'generatedAt'> & { sources: string[] } {
-  const reports = o.months.map((m) => computeReport(m));
+  const reports = o.months.map((m) => m.report);
   const months: AnnualMonth[] = reports.map((r) => ({
     month: r.period.month, complete: r.period.complete, bytes: r.ixp.bytes, p95Mbps: r.ixp.p95Mbps,
     transitSaved: r.ixp.transitSaved, netSaved: r.ixp.netSaved,
@@ -109,11 +113,9 @@ export function computeAnnual(o: {
   const yearMs = o.to - o.from;
   const members = [...byAsn.values()].map(({ connectedMs, ...m }) => ({ ...m, connectedShare: connectedMs / yearMs }))
     .sort((a, b) => b.bytes - a.bytes || a.asn - b.asn);
-  // Growth on the previous year, like for like (the same elapsed span while this year is in progress).
-  const cur = periodTraffic(o.yearPorts, o.members, o.from, Math.min(o.to, Math.max(o.from, o.now)));
-  const pspan = likeForLike({ from: o.from, to: o.to }, o.previousYear, o.now);
-  const prev = periodTraffic(o.previousYear.ports.map((p) => ({ ...p, samples: p.samples.filter((s) => s.t >= pspan.from && s.t < pspan.to) })), o.members, pspan.from, pspan.to);
-  const g = growth({ label: String(o.year), bytes: cur.bytes, coverage }, { label: String(o.year - 1), bytes: prev.bytes, coverage: prev.coverage });
+  // Growth on the previous year, like for like (the caller measured the same elapsed span of it).
+  const prev = o.previousYear;
+  const g = growth({ label: String(o.year), bytes, coverage }, { label: String(o.year - 1), bytes: prev.bytes, coverage: prev.coverage });
   const fromDay = `${o.year}-01-01`;
   const toDay = `${o.year + 1}-01-01`;
   const joined = members.filter((m) => m.joined && m.joined >= fromDay && m.joined < toDay).map((m) => ({ asn: m.asn, name: m.name, joined: m.joined }));
@@ -157,18 +159,35 @@ export function buildAnnualReport(o: BuildAnnualOptions): AnnualReportModel {
   const tz = ixp.timezone;
   const y = yearRange(o.year, tz);
   const py = yearRange(o.year - 1, tz);
-  const h: History = loadHistory(o.db, { ixp, registry: o.registry }, py.from, y.to);
   const empty = { month: '', from: 0, to: 0, ports: [] };
-  const months: ReportInput[] = [];
+  // One month's samples in memory at a time (a year of 5-minute rows of every port would not fit a small box): each
+  // month's figures are computed as it is read, and its samples dropped.
+  const months: MonthFiguresOf[] = [];
   for (let i = 0; i < 12; i++) {
     const month = addMonths(`${o.year}-01`, i);
     const r = monthRange(month, tz);
     if (r.from > now) break;
-    months.push({ ixp, month, from: r.from, to: r.to, now, members: h.members, ports: h.slice(r.from, r.to), previousMonth: empty, previousYear: empty, trend: [], pollWindows: h.pollWindows(r.from, r.to) });
+    const h: History = loadHistory(o.db, { ixp, registry: o.registry }, r.from, r.to);
+    const input: ReportInput = { ixp, month, from: r.from, to: r.to, now, members: h.members, ports: h.slice(r.from, r.to), previousMonth: empty, previousYear: empty, trend: [], pollWindows: h.pollWindows(r.from, r.to) };
+    months.push({ from: r.from, to: r.to, report: computeReport(input) });
+  }
+  // The previous year over the like-for-like span, month by month: bytes summed, coverage over the span's time.
+  const span = likeForLike(y, py, now);
+  let pBytes = 0;
+  let pHave = 0;
+  for (let i = 0; i < 12; i++) {
+    const r = monthRange(addMonths(`${o.year - 1}-01`, i), tz);
+    const f = Math.max(r.from, span.from);
+    const t = Math.min(r.to, span.to);
+    if (f >= t) continue;
+    const h = loadHistory(o.db, { ixp, registry: o.registry }, f, t);
+    const tr = periodTraffic(h.slice(f, t), h.members, f, t);
+    pBytes += tr.bytes;
+    pHave += tr.coverage * (t - f);
   }
   const { sources, ...figures } = computeAnnual({
-    ixp, year: o.year, from: y.from, to: y.to, now, months, members: h.members,
-    yearPorts: h.slice(y.from, y.to), previousYear: { ...py, ports: h.slice(py.from, py.to) },
+    ixp, year: o.year, from: y.from, to: y.to, now, months,
+    previousYear: { bytes: pBytes, coverage: span.to > span.from ? pHave / (span.to - span.from) : 0 },
   });
   const g = figures.growth.previousYear;
   const base: Omit<AnnualReportModel, 'headlines'> = {
