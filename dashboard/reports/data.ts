@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3';
 import type { WindowSample } from '../impact/index.ts';
 import type { MemberRegistry } from '../../collector/members/registry.ts';
-import type { PortHistory, ReportInput, ReportMember } from './model.ts';
+import { periodTraffic, type PortHistory, type ReportInput, type ReportMember } from './model.ts';
 import { addMonths, dayStart, monthRange } from '../calendar.ts';
 import { dayMs } from '../../collector/members/resolve.ts';
 
@@ -127,13 +127,25 @@ export function loadReportInput(db: Database.Database, o: LoadOptions): ReportIn
   const previousMonth = { month: prevM, ...monthRange(prevM, tz) };
   const previousYear = { month: prevY, ...monthRange(prevY, tz) };
   const trendMonths = Array.from({ length: 12 }, (_, i) => { const m = addMonths(o.month, i - 11); return { month: m, ...monthRange(m, tz) }; });
-  const h = loadHistory(db, o, previousYear.from, cur.to);
+  // Month by month, so that only the three months the figures need (this one, the one before, the same one a year
+  // before) keep their samples; the trend's other months keep only their bytes, content share and coverage.
+  const load = (r: { from: number; to: number }) => loadHistory(db, o, r.from, r.to);
+  const h = load(cur);
+  const ports = h.slice(cur.from, cur.to);
+  const prevPorts = load(previousMonth).slice(previousMonth.from, previousMonth.to);
+  const prevYearPorts = load(previousYear).slice(previousYear.from, previousYear.to);
+  const trend = trendMonths.map((t) => {
+    if (t.month === o.month) return { ...t, ports };
+    if (t.month === prevM) return { ...t, ports: prevPorts };
+    const hh = load(t);
+    return { ...t, ports: [], traffic: periodTraffic(hh.slice(t.from, t.to), hh.members, t.from, Math.min(t.to, o.now)) };
+  });
   return {
     ixp: o.ixp, month: o.month, from: cur.from, to: cur.to, now: o.now, members: h.members,
-    ports: h.slice(cur.from, cur.to),
-    previousMonth: { ...previousMonth, ports: h.slice(previousMonth.from, previousMonth.to) },
-    previousYear: { ...previousYear, ports: h.slice(previousYear.from, previousYear.to) },
-    trend: trendMonths.map((t) => ({ ...t, ports: h.slice(t.from, t.to) })),
+    ports,
+    previousMonth: { ...previousMonth, ports: prevPorts },
+    previousYear: { ...previousYear, ports: prevYearPorts },
+    trend,
     pollWindows: h.pollWindows(cur.from, cur.to),
   };
 }

@@ -166,8 +166,8 @@ export interface ReportInput {
   ports: PortHistory[];
   previousMonth: { month: string; from: number; to: number; ports: PortHistory[] };
   previousYear: { month: string; from: number; to: number; ports: PortHistory[] };
-  /** 12 months, oldest first, the last being `month`. */
-  trend: { month: string; from: number; to: number; ports: PortHistory[] }[];
+  /** 12 months, oldest first, the last being `month`. `traffic`, when given, is that month's {@link periodTraffic} computed as it was read (its samples dropped). */
+  trend: { month: string; from: number; to: number; ports: PortHistory[]; traffic?: { bytes: number; share: number | null; coverage: number } }[];
   /** 5-minute windows of the period with a good poll; null when the store has no poll in it. */
   pollWindows: number | null;
 }
@@ -272,7 +272,7 @@ export function computeReport(input: ReportInput): Omit<ReportModel, 'lang' | 'm
     const g = growth(nowSide, { label: e.month, bytes: side.bytes, coverage: side.coverage });
     return { month: e.month, bytes: side.bytes, change: g.change, coverage: side.coverage, ...(g.notComparable ? { notComparable: g.notComparable } : {}) };
   };
-  const trend = input.trend.map((t) => ({ month: t.month, ...periodTraffic(t.ports, input.members, t.from, ceilNow(t.to, now)) }));
+  const trend = input.trend.map((t) => ({ month: t.month, ...(t.traffic ?? periodTraffic(t.ports, input.members, t.from, ceilNow(t.to, now))) }));
   const sources = [...new Set(input.ports.flatMap((p) => p.sources))].sort();
   const cap = capacityMbps > 0 ? capacityMbps : null;
   return {
