@@ -314,3 +314,57 @@ export interface ImpactResponse {
   month: string;
   ixps: ImpactRow[];
 }
+
+// ---------------------------------------------------------------- part-month figures
+// Added to the interfaces above (TypeScript merges these declarations). The convention: a member's P95 is over its
+// windows while it was a member; its saving and fee are × connected / month length; a month in progress gives the
+// figure so far (the convention, connected ending now) and a projection (the whole month's bill if traffic goes on).
+
+export interface Period {
+  /** summary, member detail and impact: false while `to` lies in the future. */
+  complete?: boolean;
+  /** Share of the period elapsed at the server's time, 0..1 (1 when complete). */
+  elapsedShare?: number;
+}
+
+export interface SummaryResponse {
+  /** Only while the period is in progress: the sum of the members' projected savings (P95 so far × price × connected share to the period's end). */
+  transitSavedProjected?: number;
+  /** Only while in progress: transitSavedProjected minus the projected port fees. */
+  netSavedProjected?: number;
+}
+
+export interface MemberRow {
+  /** Time the member was connected in the period (join/leave dates, the IXP's launch) / the period's length, 0..1. For one month, the factor its bill and fee are multiplied by. */
+  connectedShare: number;
+  /** Only while the period is in progress (see SummaryResponse). */
+  transitSavedProjected?: number;
+  netSavedProjected?: number;
+}
+
+export interface MonthFigures {
+  connectedShare: number;
+  /** False for the month in progress. */
+  complete: boolean;
+  /** Only for the month in progress. */
+  transitSavedProjected?: number;
+  netSavedProjected?: number;
+}
+
+export interface MemberDetailResponse {
+  /** Whether the asked period is over, and the share of it elapsed. */
+  periodProgress: { complete: boolean; elapsedShare: number };
+}
+
+export interface ImpactRow {
+  /** Why growth is null, e.g. "not comparable: October 2026 has 16 % coverage" (English; pages translate growthNotComparable). */
+  growthReason?: string;
+  /** The same reason in parts: the month under 50 % coverage, or 'no-traffic' when the previous month carried nothing. */
+  growthNotComparable?: { month: string; coverage: number } | 'no-traffic';
+  /** Only for a month in progress. */
+  transitSavedProjected?: number;
+  netSavedProjected?: number;
+  /** False for the month in progress (growth then compares the same elapsed span of the previous month). */
+  complete: boolean;
+  elapsedShare: number;
+}

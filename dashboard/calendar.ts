@@ -65,3 +65,28 @@ export function addMonths(month: string, n: number): string {
   const k = y * 12 + (m - 1) + n;
   return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`;
 }
+
+/** The instant of local midnight starting day 'YYYY-MM-DD' in `tz`; null when no date is given. */
+export function dayStart(date: string | undefined | null, tz: string): number | null {
+  if (!date) return null;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) throw new PeriodError(`date: '${date.slice(0, 40)}' is not YYYY-MM-DD`);
+  return localMidnight(Number(m[1]), Number(m[2]), Number(m[3]), tz);
+}
+
+/**
+ * When a member belongs to the IXP, as instants in the IXP's time zone: from local midnight of its join day (or of
+ * the IXP's launch day, whichever is later; the launch clips every member the same way) to local midnight of its
+ * leave day (the day it left is no longer counted). null where no date bounds it.
+ */
+export function membershipBounds(m: { joined?: string; left?: string }, launched: string | undefined, tz: string): { start: number | null; end: number | null } {
+  const j = dayStart(m.joined, tz);
+  const l = dayStart(launched, tz);
+  const start = j === null ? l : l === null ? j : Math.max(j, l);
+  return { start, end: dayStart(m.left, tz) };
+}
+
+/** The calendar year 'YYYY' holding instant t in `tz`, and its [from, to). */
+export function yearRange(year: number, tz: string): { from: number; to: number } {
+  return { from: localMidnight(year, 1, 1, tz), to: localMidnight(year + 1, 1, 1, tz) };
+}

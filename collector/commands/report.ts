@@ -8,11 +8,14 @@ import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/types.ts';
 import { resolveMembers } from '../members/index.ts';
 import { createStore, StoreError } from '../store/index.ts';
-import { buildReport, isMonth, renderCsv, renderHtml, renderJson, renderPdf, type ReportLang, type ReportModel } from '../../dashboard/reports/index.ts';
+import {
+  buildAnnualReport, buildReport, isMonth, renderAnnualCsv, renderAnnualHtml, renderCsv, renderHtml, renderJson, renderPdf,
+  type AnnualReportModel, type ReportLang, type ReportModel,
+} from '../../dashboard/reports/index.ts';
 
-export const summary = 'Monthly impact report (HTML, PDF, CSV, JSON) of one IXP or all';
+export const summary = 'Monthly or annual impact report (HTML, PDF, CSV, JSON) of one IXP or all';
 
-export const help = `Usage: ixmeter report --ixp ID|all --month YYYY-MM --format html|pdf|csv|json
+export const help = `Usage: ixmeter report --ixp ID|all --month YYYY-MM|--year YYYY --format html|pdf|csv|json
                       [--lang en|fr|pt] [--out FILE] [--config FILE]
 
 Traffic exchanged locally (and its growth), peak and 95th percentile, international transit saved
@@ -22,7 +25,9 @@ coverage, and headline sentences ready to paste into an impact report.
 
   --ixp ID|all    the IXP's id (config ixp.id), or all: this config's IXP and dashboard.ixpConfigs
                   (each read from the store named in its own config)
-  --month YYYY-MM the month, in the IXP's time zone (a month in progress: figures up to now)
+  --month YYYY-MM the month, in the IXP's time zone (a month in progress: figures so far, and projected)
+  --year YYYY     an annual report instead: the year's months summed, growth on the previous year (like
+                  for like while the year is in progress), content share by month, members joined
   --format        html (printable page with charts), pdf (through Debian's chromium), csv (one row per
                   member and a total row), json (the contract for other tools)
   --lang          en (default), fr or pt
@@ -44,19 +49,24 @@ function knownIxps(config: Config, configFile: string): Config[] {
   return out;
 }
 
-export async function run(argv: string[]): Promise<number> {
+/** Runs the command; `deps.now` is the clock (tests; default Date.now). */
+export async function run(argv: string[], deps: { now?: () => number } = {}): Promise<number> {
+  const now = deps.now ?? Date.now;
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
-      ixp: { type: 'string' }, month: { type: 'string' }, lang: { type: 'string' }, format: { type: 'string' },
+      ixp: { type: 'string' }, month: { type: 'string' }, year: { type: 'string' }, lang: { type: 'string' }, format: { type: 'string' },
       out: { type: 'string' }, config: { type: 'string' },
     },
   });
   if (positionals.length) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`);
   if (!values.ixp) throw new UsageError('--ixp ID|all is required');
-  if (!values.month) throw new UsageError('--month YYYY-MM is required');
-  if (!isMonth(values.month)) throw new UsageError(`--month: '${values.month}' is not YYYY-MM`);
+  if (values.month && values.year) throw new UsageError('give --month YYYY-MM or --year YYYY, not both');
+  if (!values.month && !values.year) throw new UsageError('--month YYYY-MM or --year YYYY is required');
+  if (values.month && !isMonth(values.month)) throw new UsageError(`--month: '${values.month}' is not YYYY-MM`);
+  if (values.year && !/^\d{4}$/.test(values.year)) throw new UsageError(`--year: '${values.year}' is not YYYY`);
+  const year = values.year ? Number(values.year) : undefined;
   const format = values.format ?? '';
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   const lang = (values.lang ?? 'en') as ReportLang;
@@ -69,12 +79,14 @@ export async function run(argv: string[]): Promise<number> {
   if (!chosen.length) throw new CliError(`--ixp: unknown IXP '${values.ixp}' (known: ${ixps.map((c) => c.ixp!.id).join(', ')}, all)`, 2);
 
   const reports: ReportModel[] = [];
+  const annual: AnnualReportModel[] = [];
   for (const c of chosen) {
     const store = createStore(c.store, { readonly: true });
     try {
       store.open();
       const registry = resolveMembers(c, { db: store.db });
-      reports.push(buildReport({ db: store.db, ixp: c.ixp!, registry, month: values.month, lang }));
+      if (year !== undefined) annual.push(buildAnnualReport({ db: store.db, ixp: c.ixp!, registry, year, lang, now: now() }));
+      else reports.push(buildReport({ db: store.db, ixp: c.ixp!, registry, month: values.month!, lang, now: now() }));
     } catch (e) {
       if (e instanceof StoreError) throw new CliError(`IXP ${c.ixp!.id}: ${e.message}`);
       throw e;
@@ -82,17 +94,28 @@ export async function run(argv: string[]): Promise<number> {
       try { store.close(); } catch { /* the store may not have opened: the original error matters */ }
     }
   }
-  const one = values.ixp === 'all' ? reports : reports[0]!;
+  const all = values.ixp === 'all';
   let body: string | Buffer;
-  if (format === 'json') body = renderJson(one);
-  else if (format === 'csv') body = renderCsv(one);
-  else if (format === 'html') body = renderHtml(one);
-  else {
-    try { body = await renderPdf(renderHtml(one)); } catch (e) { throw new CliError(`PDF: ${(e as Error).message}`); }
+  if (year !== undefined) {
+    const one = all ? annual : annual[0]!;
+    if (format === 'json') body = JSON.stringify(all ? { reports: annual } : one, null, 2) + '\n';
+    else if (format === 'csv') body = renderAnnualCsv(one);
+    else if (format === 'html') body = renderAnnualHtml(one);
+    else {
+      try { body = await renderPdf(renderAnnualHtml(one)); } catch (e) { throw new CliError(`PDF: ${(e as Error).message}`); }
+    }
+  } else {
+    const one = all ? reports : reports[0]!;
+    if (format === 'json') body = renderJson(one);
+    else if (format === 'csv') body = renderCsv(one);
+    else if (format === 'html') body = renderHtml(one);
+    else {
+      try { body = await renderPdf(renderHtml(one)); } catch (e) { throw new CliError(`PDF: ${(e as Error).message}`); }
+    }
   }
   if (values.out) {
     try { writeFileSync(values.out, body); } catch (e) { throw new CliError(`${values.out}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`); }
-    process.stderr.write(`${values.out}: ${format} report of ${reports.map((r) => r.ixp.id).join(', ')} for ${values.month}\n`);
+    process.stderr.write(`${values.out}: ${format} ${year !== undefined ? 'annual ' : ''}report of ${chosen.map((c) => c.ixp!.id).join(', ')} for ${values.month ?? values.year}\n`);
   } else process.stdout.write(body);
   return 0;
 }

@@ -63,7 +63,10 @@ export function demoConfig(opts: { dir: string; agentPort: number; community: st
 
 export interface Demo { url: string; config: Config; stop(): Promise<void> }
 
-/** Starts everything; resolves once the dashboard listens. */
+/**
+ * Starts everything; resolves once the dashboard listens. `now` is the clock of the whole demo (agent, history,
+ * store, collector samples and dashboard), so that a test can start it at a chosen time (e.g. one hour into a month).
+ */
 export async function startDemo(opts: { dir: string; listen?: string; now?: () => number }): Promise<Demo> {
   const log = getLogger('demo');
   const now = opts.now ?? Date.now;
@@ -75,21 +78,21 @@ export async function startDemo(opts: { dir: string; listen?: string; now?: () =
   const launchedMs = state.epochMs + (40 - HISTORY_DAYS + 1) * 86_400_000;
   const config = demoConfig({ dir: opts.dir, agentPort, community: state.community, listen: opts.listen ?? '0.0.0.0:3000', launchedMs });
 
-  const store = createStore(config.store, { simulated: true, log: log.child('store') });
+  const store = createStore(config.store, { simulated: true, log: log.child('store'), now });
   store.open();
   const t0 = now();
   const written = backfillHistory(store, clock, { since: t0 - HISTORY_DAYS * 86_400_000, until: t0 });
   if (written) log.info({ polls: written, ms: now() - t0 }, 'simulated history written');
 
   let agent: DemoAgent | undefined;
-  const collector = createCollector(config, { store, log: getLogger('collector') });
+  const collector = createCollector(config, { store, log: getLogger('collector'), clock: { now, mono: () => performance.now() } });
   const hash = await hashPassword(DEMO_PASSWORD);
   const users = createUserStore([
     { username: 'operator', role: 'operator', ixp: DEMO_IXP, hash },
     { username: 'reporter', role: 'reporter', hash },
     { username: 'member', role: 'member', ixp: DEMO_IXP, asns: [DEMO_MEMBER_ASN], hash },
   ]);
-  const dashboard = createDashboard(config, { users, log: getLogger('dashboard:api') });
+  const dashboard = createDashboard(config, { users, log: getLogger('dashboard:api'), now });
   try {
     agent = await startDemoAgent({ port: agentPort, community: state.community, clock, now });
     await collector.start();

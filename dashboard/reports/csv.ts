@@ -7,6 +7,8 @@ export const CSV_COLUMNS = [
   'ixp', 'month', 'currency', 'row', 'asn', 'name', 'category', 'buys_transit', 'bytes', 'bytes_received',
   'p95_in_mbps', 'p95_out_mbps', 'p95_mbps', 'transit_saved', 'net_saved', 'port_fee', 'local_content_share',
   'coverage', 'resolution_s', 'ports', 'capacity_mbps',
+  // Part-month figures: the connected share and, for a month in progress, the projections (empty otherwise).
+  'connected_share', 'transit_saved_projected', 'net_saved_projected',
 ] as const;
 
 type Cell = string | number | boolean | null | undefined;
@@ -27,11 +29,13 @@ export function renderCsv(reports: ReportModel | ReportModel[]): string {
   for (const r of list) {
     for (const m of r.members) {
       lines.push([r.ixp.id, r.period.month, r.currency, 'member', m.asn, m.name, m.category, m.buysTransit, m.bytes, m.bytesReceived,
-        m.p95InMbps, m.p95OutMbps, m.p95Mbps, m.transitSaved, m.netSaved, m.portFee, null, m.coverage, m.resolution, m.ports, m.capacityMbps].map(cell).join(','));
+        m.p95InMbps, m.p95OutMbps, m.p95Mbps, m.transitSaved, m.netSaved, m.portFee, null, m.coverage, m.resolution, m.ports, m.capacityMbps,
+        m.connectedShare, m.transitSavedProjected, m.netSavedProjected].map(cell).join(','));
     }
     const x = r.ixp;
     lines.push([x.id, r.period.month, r.currency, 'total', null, x.name, null, null, x.bytes, null,
-      x.p95InMbps, x.p95OutMbps, x.p95Mbps, x.transitSaved, x.netSaved, x.portFees, x.localContentShare, x.coverage, x.resolution, r.capacity.ports, r.capacity.capacityMbps].map(cell).join(','));
+      x.p95InMbps, x.p95OutMbps, x.p95Mbps, x.transitSaved, x.netSaved, x.portFees, x.localContentShare, x.coverage, x.resolution, r.capacity.ports, r.capacity.capacityMbps,
+      null, x.transitSavedProjected, x.netSavedProjected].map(cell).join(','));
   }
   return lines.join('\r\n') + '\r\n';
 }

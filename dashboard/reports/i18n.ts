@@ -153,5 +153,82 @@ export function headlines(r: Omit<ReportModel, 'headlines'>): string[] {
     if (r.ixp.coverage < 0.95) out.push(`These figures rest on measurements covering ${f.pct(r.ixp.coverage)} of the month.`);
     if (r.ixp.resolution > 300) out.push(`Part of these figures comes from history at ${f.resolution(r.ixp.resolution)} resolution (not 5 minutes), which understates the 95th percentile and the peak.`);
   }
+  // A month in progress: the savings above are so far; say so, with the projection beside them.
+  if (!r.period.complete && r.ixp.transitSavedProjected !== undefined) {
+    const el = f.pct(r.period.elapsedShare);
+    const so = f.money(r.ixp.transitSaved);
+    const pr = f.money(r.ixp.transitSavedProjected);
+    const npr = f.money(r.ixp.netSavedProjected ?? 0);
+    out.push(r.lang === 'fr' ? `${month} est en cours (${el} écoulé) : ${so} économisés jusqu'à maintenant ; projection pour le mois entier si le trafic se maintient : ${pr} (${npr} nets).`
+      : r.lang === 'pt' ? `${month} está em curso (${el} decorrido): ${so} poupados até agora; projeção para o mês inteiro se o tráfego se mantiver: ${pr} (${npr} líquidos).`
+      : `${month} is in progress (${el} elapsed): ${so} saved so far; projected for the whole month if traffic goes on: ${pr} (${npr} net).`);
+  }
   return out;
+}
+
+// ---------------------------------------------------------------- part-month figures and annual reports
+
+/** Member categories as the reports name them. */
+export const CATEGORIES: Record<ReportLang, Record<string, string>> = {
+  en: { content: 'content', isp: 'ISP', nsp: 'network service provider', enterprise: 'enterprise', education: 'education', government: 'government', 'non-profit': 'non-profit', 'route-server': 'route server', other: 'other' },
+  fr: { content: 'contenu', isp: 'FAI', nsp: 'fournisseur de services réseau', enterprise: 'entreprise', education: 'éducation', government: 'administration', 'non-profit': 'association', 'route-server': 'serveur de routes', other: 'autre' },
+  pt: { content: 'conteúdo', isp: 'ISP', nsp: 'fornecedor de serviços de rede', enterprise: 'empresa', education: 'educação', government: 'governo', 'non-profit': 'sem fins lucrativos', 'route-server': 'servidor de rotas', other: 'outro' },
+};
+
+/** A category in the report's language (an unknown one as given). */
+export function categoryLabel(lang: ReportLang, c: string): string {
+  return CATEGORIES[lang][c] ?? c;
+}
+
+/** Labels added with part-month figures and the annual report. */
+export const STRINGS2 = {
+  en: {
+    soFar: 'so far', projected: 'projected if traffic goes on', connected: 'Connected', bytesSent: 'Bytes sent into the IXP', bytesReceived: 'Bytes received from the IXP',
+    annualTitle: 'Annual impact report', year: 'Year', yearIncomplete: 'year in progress: figures up to now', growthYearPrev: 'vs previous year',
+    monthly: 'Month by month', joinedMembers: 'Members joined', chartSavingsMonthly: 'Transit saved per month', notComparable: 'not comparable',
+    monthInProgress: 'in progress',
+  },
+  fr: {
+    soFar: "jusqu'à maintenant", projected: 'projection si le trafic se maintient', connected: 'Connecté', bytesSent: "Octets envoyés dans l'IXP", bytesReceived: "Octets reçus de l'IXP",
+    annualTitle: "Rapport d'impact annuel", year: 'Année', yearIncomplete: "année en cours : chiffres jusqu'à maintenant", growthYearPrev: "par rapport à l'année précédente",
+    monthly: 'Mois par mois', joinedMembers: 'Membres arrivés', chartSavingsMonthly: 'Transit économisé par mois', notComparable: 'non comparable',
+    monthInProgress: 'en cours',
+  },
+  pt: {
+    soFar: 'até agora', projected: 'projeção se o tráfego se mantiver', connected: 'Ligado', bytesSent: 'Bytes enviados para o IXP', bytesReceived: 'Bytes recebidos do IXP',
+    annualTitle: 'Relatório de impacto anual', year: 'Ano', yearIncomplete: 'ano em curso: valores até agora', growthYearPrev: 'face ao ano anterior',
+    monthly: 'Mês a mês', joinedMembers: 'Membros que aderiram', chartSavingsMonthly: 'Trânsito poupado por mês', notComparable: 'não comparável',
+    monthInProgress: 'em curso',
+  },
+} as const satisfies Record<ReportLang, Record<string, string>>;
+
+/** A short month label for charts ("Nov 2026", "nov. 2026", "nov. de 2026"). */
+export function shortMonth(lang: ReportLang, m: string): string {
+  const [y, mo] = m.split('-').map(Number) as [number, number];
+  return new Intl.DateTimeFormat(LOCALE[lang], { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, mo - 1, 15)));
+}
+
+/** Why a growth figure is missing, in `lang`: "not comparable: October 2026 has 16 % coverage". */
+export function growthReason(lang: ReportLang, nc: { label: string; coverage: number } | 'no-traffic'): string {
+  if (nc === 'no-traffic') {
+    return lang === 'fr' ? 'non comparable : aucun trafic sur la période précédente' : lang === 'pt' ? 'não comparável: sem tráfego no período anterior' : 'not comparable: no traffic in the earlier period';
+  }
+  const name = /^\d{4}-\d{2}$/.test(nc.label) ? formatters(lang, 'USD').month(nc.label) : nc.label;
+  const pc = coveragePct(nc.coverage);
+  if (lang === 'fr') return `non comparable : ${name} a une couverture de ${pc}`;
+  if (lang === 'pt') return `não comparável: ${name} tem ${pc} de cobertura`;
+  return `not comparable: ${name} has ${pc} coverage`;
+}
+
+/** The part-month convention, for every method note. */
+export function partMonthText(lang: ReportLang): string {
+  if (lang === 'fr') return "Mois partiels : le 95e centile d'un membre est pris sur ses mesures pendant qu'il était membre (dates d'arrivée et de départ, dans le fuseau horaire de l'IXP) ; son économie et ses frais de port sont multipliés par la part du mois où il était connecté (lancement de l'IXP compris). Les données manquantes baissent la couverture, jamais la part connectée. Un mois en cours donne le chiffre jusqu'à maintenant et une projection (le mois entier si le trafic se maintient) ; les sommes sur plusieurs mois additionnent les chiffres jusqu'à maintenant. La croissance compare la même durée écoulée, et n'est pas donnée quand un des deux côtés a moins de 50 % de couverture.";
+  if (lang === 'pt') return 'Meses parciais: o percentil 95 de um membro é calculado sobre as suas amostras enquanto era membro (datas de adesão e saída, no fuso horário do IXP); a poupança e a taxa de porta são multiplicadas pela parte do mês em que esteve ligado (incluindo o lançamento do IXP). Dados em falta baixam a cobertura, nunca a parte ligada. Um mês em curso dá o valor até agora e uma projeção (o mês inteiro se o tráfego se mantiver); as somas de vários meses somam os valores até agora. O crescimento compara o mesmo tempo decorrido e não é dado quando um dos lados tem menos de 50 % de cobertura.';
+  return "Part-months: a member's 95th percentile is taken over its samples while it was a member (join and leave dates, in the IXP's time zone); its saving and its port fee are multiplied by the share of the month it was connected (the IXP's launch included). Missing data lowers coverage, never the connected share. A month in progress gives the figure so far and a projection (the whole month if traffic goes on); sums over months add the so-far figures. Growth compares the same elapsed span, and is not given when either side has under 50% coverage.";
+}
+
+/** A coverage for a reason text: whole per cent, "< 1 %" for a little above none. */
+export function coveragePct(c: number): string {
+  const r = Math.round(c * 100);
+  return r === 0 && c > 0 ? '< 1 %' : `${r} %`;
 }

@@ -5,8 +5,13 @@ import type Database from 'better-sqlite3';
 import type { IxpConfig } from '../../collector/config/types.ts';
 import type { MemberRegistry } from '../../collector/members/registry.ts';
 import { loadReportInput } from './data.ts';
-import { headlines, methodTexts } from './i18n.ts';
-import { computeReport, type ReportLang, type ReportModel } from './model.ts';
+import { growthReason, headlines, methodTexts, partMonthText } from './i18n.ts';
+import { computeReport, type GrowthFigure, type ReportLang, type ReportModel } from './model.ts';
+
+/** A growth figure with its reason in the report's language when it is not comparable. */
+function withReason(g: GrowthFigure, lang: ReportLang): GrowthFigure {
+  return g.notComparable ? { ...g, reason: growthReason(lang, g.notComparable) } : g;
+}
 
 export type { ReportModel, ReportLang, Figures, IxpFigures, MemberFigures, ReportInput, PortHistory } from './model.ts';
 export { computeReport } from './model.ts';
@@ -22,7 +27,7 @@ export interface BuildReportOptions {
   /** The local store (better-sqlite3 handle, read-only is enough). */
   db: Database.Database;
   /** The IXP (config.ixp, defaults filled). */
-  ixp: Pick<IxpConfig, 'id' | 'name' | 'country' | 'timezone' | 'currency' | 'transitPricePerMbps'>;
+  ixp: Pick<IxpConfig, 'id' | 'name' | 'country' | 'timezone' | 'currency' | 'transitPricePerMbps'> & { launched?: string };
   /** The members (resolveMembers(config, {db})). */
   registry: MemberRegistry;
   /** 'YYYY-MM', in the IXP's time zone. */
@@ -36,13 +41,15 @@ export interface BuildReportOptions {
 export function buildReport(o: BuildReportOptions): ReportModel {
   const now = o.now ?? Date.now();
   const lang = o.lang ?? 'en';
-  const ixp = { id: o.ixp.id, name: o.ixp.name, country: o.ixp.country, timezone: o.ixp.timezone ?? 'UTC', currency: o.ixp.currency ?? 'USD', transitPricePerMbps: o.ixp.transitPricePerMbps ?? 0 };
+  const ixp = { id: o.ixp.id, name: o.ixp.name, country: o.ixp.country, timezone: o.ixp.timezone ?? 'UTC', currency: o.ixp.currency ?? 'USD', transitPricePerMbps: o.ixp.transitPricePerMbps ?? 0, launched: o.ixp.launched };
   const input = loadReportInput(o.db, { ixp, registry: o.registry, month: o.month, now });
-  const { sources, ...figures } = computeReport(input);
+  const { sources, ...computed } = computeReport(input);
+  const g = computed.growth;
+  const figures = { ...computed, growth: { previousMonth: withReason(g.previousMonth, lang), previousYear: withReason(g.previousYear, lang) } };
   const base: Omit<ReportModel, 'headlines'> = {
     ...figures,
     lang,
-    method: { ...methodTexts(lang), sources, resolution: figures.ixp.resolution },
+    method: { ...methodTexts(lang), partMonth: partMonthText(lang), sources, resolution: figures.ixp.resolution },
     generatedAt: new Date(now).toISOString(),
   };
   return { ...base, headlines: headlines(base) };
@@ -52,3 +59,5 @@ export function buildReport(o: BuildReportOptions): ReportModel {
 export function renderJson(reports: ReportModel | ReportModel[]): string {
   return JSON.stringify(Array.isArray(reports) ? { reports } : reports, null, 2) + '\n';
 }
+
+export { buildAnnualReport, computeAnnual, renderAnnualCsv, renderAnnualHtml, ANNUAL_CSV_COLUMNS, type AnnualReportModel } from './annual.ts';

@@ -1,8 +1,8 @@
 // The monthly impact report's model and its pure computation from port histories: every figure comes from
 // the impact module (dashboard/impact), so reports, API and pages agree. No I/O, no clock (now is an input).
-import {
-  bytesOf, ixpImpact, localContentShare, memberImpact, sumPerWindow, type MemberImpact, type WindowSample,
-} from '../impact/index.ts';
+import { bytesOf, ixpImpact, localContentShare, sumPerWindow, type WindowSample } from '../impact/index.ts';
+import { elapsedShare, growth, likeForLike, memberMonthImpact, memberSamples, type Growth, type MemberMonthImpact } from '../impact/partmonth.ts';
+import { membershipBounds } from '../calendar.ts';
 import type { MemberCategory } from '../../collector/config/types.ts';
 import type { MemberInfo } from '../../collector/members/registry.ts';
 
@@ -25,6 +25,10 @@ export interface Figures {
   coverage: number;
   /** Coarsest sample resolution used, seconds (300 = 5-minute data; more: imported MRTG history or old rollups). */
   resolution: number;
+  /** Only while the month is in progress: the whole month's bill if traffic goes on (P95 so far × price × connected share to the month's end). */
+  transitSavedProjected?: number;
+  /** Only while the month is in progress: transitSavedProjected minus the projected port fees. */
+  netSavedProjected?: number;
 }
 
 /** One member's line of the report. */
@@ -35,6 +39,8 @@ export interface MemberFigures extends Figures {
   buysTransit: boolean;
   transitPricePerMbps: number;
   portFee: number;
+  /** Share of the month the member was connected (join/leave dates, the IXP's launch; up to now in a month in progress): its bill and fee are × this. */
+  connectedShare: number;
   /** Bytes the member received from the IXP. */
   bytesReceived: number;
   peakMbps: number | null;
@@ -63,9 +69,10 @@ export interface IxpFigures extends Figures {
 /** A monthly impact report. Rendered to JSON, CSV, HTML and PDF. */
 export interface ReportModel {
   kind: 'ixmeter-impact-report';
-  version: 1;
+  /** 2: part-month figures (connectedShare, projections, like-for-like growth with reasons, left members). */
+  version: 2;
   lang: ReportLang;
-  period: { month: string; from: string; to: string; timezone: string; complete: boolean };
+  period: { month: string; from: string; to: string; timezone: string; complete: boolean; elapsedShare: number };
   currency: string;
   method: {
     p95: string;
@@ -73,6 +80,8 @@ export interface ReportModel {
     netSaved: string;
     localContentShare: string;
     coverage: string;
+    /** The part-month convention (join/leave dates, connected share, so far and projected, like-for-like growth). */
+    partMonth: string;
     /** Data sources of the rollups used: 'poll' (collector), 'mrtg' (imported history), 'demo'. */
     sources: string[];
     /** Coarsest resolution used, seconds. */
@@ -80,9 +89,14 @@ export interface ReportModel {
   };
   ixp: IxpFigures;
   members: MemberFigures[];
+  /**
+   * Growth like for like: while the month is in progress, the same elapsed span of the previous month and of the
+   * same month a year before (`bytes` is that span's). `change` is null, with `reason`, when either side has under
+   * 50 % coverage or the earlier side carried nothing.
+   */
   growth: {
-    previousMonth: { month: string; bytes: number; change: number | null };
-    previousYear: { month: string; bytes: number; change: number | null };
+    previousMonth: GrowthFigure;
+    previousYear: GrowthFigure;
   };
   localContent: {
     share: number | null;
@@ -104,6 +118,19 @@ export interface ReportModel {
   /** Sentences ready to paste into an annual impact report, in `lang`. */
   headlines: string[];
   generatedAt: string;
+}
+
+/** One growth comparison of a report. */
+export interface GrowthFigure {
+  month: string;
+  bytes: number;
+  change: number | null;
+  /** Why change is null, in the report's language ("not comparable: October 2026 has 16 % coverage"). */
+  reason?: string;
+  /** Machine-readable reason: the side under 50 % coverage, or 'no-traffic'. */
+  notComparable?: Growth['notComparable'];
+  /** Coverage of the earlier side's span. */
+  coverage: number;
 }
 
 /** A member as the report needs it. */
@@ -130,7 +157,7 @@ export interface PortHistory {
 
 /** Everything {@link computeReport} needs; produced by the store loader. */
 export interface ReportInput {
-  ixp: { id: string; name: string; country?: string; timezone: string; currency: string; transitPricePerMbps: number };
+  ixp: { id: string; name: string; country?: string; timezone: string; currency: string; transitPricePerMbps: number; launched?: string };
   month: string;
   from: number;
   to: number;
@@ -139,8 +166,8 @@ export interface ReportInput {
   ports: PortHistory[];
   previousMonth: { month: string; from: number; to: number; ports: PortHistory[] };
   previousYear: { month: string; from: number; to: number; ports: PortHistory[] };
-  /** 12 months, oldest first, the last being `month`. */
-  trend: { month: string; from: number; to: number; ports: PortHistory[] }[];
+  /** 12 months, oldest first, the last being `month`. `traffic`, when given, is that month's {@link periodTraffic} computed as it was read (its samples dropped). */
+  trend: { month: string; from: number; to: number; ports: PortHistory[]; traffic?: { bytes: number; share: number | null; coverage: number } }[];
   /** 5-minute windows of the period with a good poll; null when the store has no poll in it. */
   pollWindows: number | null;
 }
@@ -164,8 +191,9 @@ export function periodTraffic(ports: PortHistory[], members: ReportMember[], fro
   };
 }
 
-function change(cur: number, prev: number): number | null {
-  return prev > 0 ? cur / prev - 1 : null;
+/** The port histories' samples inside `span` (for like-for-like growth). */
+function within(ports: PortHistory[], span: { from: number; to: number }): PortHistory[] {
+  return ports.map((p) => ({ ...p, samples: p.samples.filter((s) => s.t >= span.from && s.t < span.to) }));
 }
 
 const mbps = (bps: number | null) => (bps === null ? null : bps / 1e6);
@@ -195,34 +223,33 @@ export function computeReport(input: ReportInput): Omit<ReportModel, 'lang' | 'm
   const monthMs = to - from;
   const fromDay = new Date(from).toISOString().slice(0, 10);
   const toDay = new Date(to).toISOString().slice(0, 10);
-  const memberRows: { category: string; impact: MemberImpact }[] = [];
+  const memberRows: { category: string; impact: MemberMonthImpact }[] = [];
   const figures: MemberFigures[] = [];
+  const own: WindowSample[][] = [];
+  const complete = now >= to;
+  const month = { from, to };
   const portsByAsn = new Map<number, PortHistory[]>();
   for (const p of input.ports) (portsByAsn.get(p.asn) ?? portsByAsn.set(p.asn, []).get(p.asn)!).push(p);
   for (const m of input.members) {
     const ports = portsByAsn.get(m.asn) ?? [];
     const listed = (!m.joined || m.joined < toDay) && (!m.left || m.left > fromDay);
     if (!ports.length && (!listed || (m.portCount ?? 0) > 0)) continue;
-    // Membership within the period: from the earliest port start (or join date) to the latest port end.
-    let mFrom = from;
-    let mTo = end;
-    if (ports.length) {
-      mFrom = Math.max(from, Math.min(...ports.map((p) => p.validFrom ?? -Infinity)));
-      mTo = Math.min(end, Math.max(...ports.map((p) => p.validTo ?? Infinity)));
-    } else if (m.joined && Date.parse(m.joined) > from) mFrom = Date.parse(m.joined);
-    const mExpected = Math.max(0, (mTo - mFrom) / 1000);
-    const months = mFrom <= from ? 1 : Math.max(0, (to - mFrom) / monthMs);
-    const samples = sumPerWindow(ports.map((p) => p.samples));
-    const impact = memberImpact({ category: m.category, buysTransit: m.buysTransit, transitPricePerMbps: m.transitPricePerMbps, portFeePerMonth: m.portFeePerMonth, samples }, mExpected, months);
+    // The part-month convention (impact/partmonth.ts): P95 over its windows while a member, bill and fee × connected share.
+    const membership = membershipBounds(m, input.ixp.launched, input.ixp.timezone);
+    const samples = memberSamples(sumPerWindow(ports.map((p) => p.samples)), membership);
+    own.push(samples);
+    const impact = memberMonthImpact({ category: m.category, buysTransit: m.buysTransit, transitPricePerMbps: m.transitPricePerMbps, portFeePerMonth: m.portFeePerMonth, samples, membership }, month, month, now);
+    if (impact.connectedShare === 0 && !samples.length && !listed) continue;
     memberRows.push({ category: m.category, impact });
     const firstPort = ports.length ? Math.min(...ports.map((p) => p.validFrom ?? -Infinity)) : -Infinity;
     const isNew = m.joined ? m.joined >= fromDay && m.joined < toDay : firstPort >= from && firstPort < to;
     figures.push({
       asn: m.asn, name: m.name, category: m.category, buysTransit: m.buysTransit, transitPricePerMbps: m.transitPricePerMbps,
-      portFee: impact.portFee,
+      portFee: impact.portFee, connectedShare: impact.connectedShare,
       bytes: impact.bytesIn, bytesReceived: impact.bytesOut,
       p95InMbps: impact.p95.inMbps, p95OutMbps: impact.p95.outMbps, p95Mbps: impact.p95.mbps,
       transitSaved: impact.transitSaved, netSaved: impact.netSaved,
+      ...(complete ? {} : { transitSavedProjected: impact.transitSavedProjected, netSavedProjected: impact.netSavedProjected }),
       coverage: impact.coverage, resolution: impact.resolution,
       peakMbps: mbps(impact.peakBps),
       ports: new Set(ports.map((p) => `${p.switch}\u0000${p.port}`)).size,
@@ -230,20 +257,28 @@ export function computeReport(input: ReportInput): Omit<ReportModel, 'lang' | 'm
       joined: m.joined, isNew, sources: m.sources,
     });
   }
-  const aggregate = sumPerWindow(input.ports.map((p) => p.samples));
-  const ixp = ixpImpact(memberRows, aggregate, input.ixp.transitPricePerMbps, expected);
+  const aggregate = sumPerWindow(own);
+  const ixp = ixpImpact(memberRows, aggregate, input.ixp.transitPricePerMbps, expected, (end - from) / Math.max(1, monthMs));
   const capacityMbps = uniqueCapacity(input.ports);
   let flowing = 0;
   for (const s of aggregate) if ((s.inBps ?? 0) > 0 || (s.outBps ?? 0) > 0) flowing += s.res * (s.coverage ?? 1);
   const prev = periodTraffic(input.previousMonth.ports, input.members, input.previousMonth.from, input.previousMonth.to);
   const prevYear = periodTraffic(input.previousYear.ports, input.members, input.previousYear.from, input.previousYear.to);
-  const trend = input.trend.map((t) => ({ month: t.month, ...periodTraffic(t.ports, input.members, t.from, ceilNow(t.to, now)) }));
+  // Like for like: the same elapsed span of the earlier months while this one is in progress.
+  const nowSide = { label: input.month, bytes: ixp.bytes, coverage: ixp.coverage };
+  const compare = (e: { month: string; from: number; to: number; ports: PortHistory[] }): GrowthFigure => {
+    const span = likeForLike(month, e, now);
+    const side = periodTraffic(within(e.ports, span), input.members, span.from, span.to);
+    const g = growth(nowSide, { label: e.month, bytes: side.bytes, coverage: side.coverage });
+    return { month: e.month, bytes: side.bytes, change: g.change, coverage: side.coverage, ...(g.notComparable ? { notComparable: g.notComparable } : {}) };
+  };
+  const trend = input.trend.map((t) => ({ month: t.month, ...(t.traffic ?? periodTraffic(t.ports, input.members, t.from, ceilNow(t.to, now))) }));
   const sources = [...new Set(input.ports.flatMap((p) => p.sources))].sort();
   const cap = capacityMbps > 0 ? capacityMbps : null;
   return {
     kind: 'ixmeter-impact-report',
-    version: 1,
-    period: { month: input.month, from: new Date(from).toISOString(), to: new Date(to).toISOString(), timezone: input.ixp.timezone, complete: now >= to },
+    version: 2,
+    period: { month: input.month, from: new Date(from).toISOString(), to: new Date(to).toISOString(), timezone: input.ixp.timezone, complete, elapsedShare: elapsedShare(month, now) },
     currency: input.ixp.currency,
     ixp: {
       id: input.ixp.id, name: input.ixp.name, country: input.ixp.country, timezone: input.ixp.timezone,
@@ -251,11 +286,15 @@ export function computeReport(input: ReportInput): Omit<ReportModel, 'lang' | 'm
       transitSaved: ixp.transitSaved, netSaved: ixp.netSaved, localContentShare: ixp.localContentShare,
       coverage: ixp.coverage, resolution: ixp.resolution, peakMbps: mbps(ixp.peakBps),
       portFees: figures.reduce((a, m) => a + m.portFee, 0), peakMethodSaved: ixp.peakMethodSaved,
+      ...(complete ? {} : {
+        transitSavedProjected: memberRows.reduce((a, m) => a + m.impact.transitSavedProjected, 0),
+        netSavedProjected: memberRows.reduce((a, m) => a + m.impact.netSavedProjected, 0),
+      }),
     },
     members: figures.sort((a, b) => b.bytes - a.bytes || a.asn - b.asn),
     growth: {
-      previousMonth: { month: input.previousMonth.month, bytes: prev.bytes, change: change(ixp.bytes, prev.bytes) },
-      previousYear: { month: input.previousYear.month, bytes: prevYear.bytes, change: change(ixp.bytes, prevYear.bytes) },
+      previousMonth: compare(input.previousMonth),
+      previousYear: compare(input.previousYear),
     },
     localContent: { share: ixp.localContentShare, previousMonth: prev.share, previousYear: prevYear.share, trend },
     membership: { count: figures.length, new: figures.filter((m) => m.isNew).map((m) => ({ asn: m.asn, name: m.name, joined: m.joined })) },

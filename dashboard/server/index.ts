@@ -141,7 +141,17 @@ function reportRouter(h: { principal(req: import('express').Request): import('./
 /** The registry's members with the ports they hold now, as member config entries; the config's own on failure. */
 function registryMembers(cfg: Config, db: Database.Database, now: number, log: Logger): MemberConfig[] {
   try {
-    return resolveMembers(cfg, { db }).list().map((m) => ({
+    const list = resolveMembers(cfg, { db }).list();
+    const validNow = (p: { validFrom: number | null; validTo: number | null }) => (p.validFrom ?? -Infinity) <= now && (p.validTo ?? Infinity) > now;
+    // A member that has left keeps the ports it held last (no one else holds them now), so the months it was a member
+    // keep its figures; the part-month maths (impact/partmonth.ts) counts only its windows before it left.
+    const heldNow = new Set(list.flatMap((m) => m.ports.filter(validNow).map((p) => `${p.switch}\u0000${p.port}`)));
+    const portsOf = (m: (typeof list)[number]) => {
+      const cur = m.ports.filter(validNow);
+      if (cur.length || !m.left) return cur;
+      return m.ports.filter((p) => p.validTo !== null && p.validTo <= now && !heldNow.has(`${p.switch}\u0000${p.port}`));
+    };
+    return list.map((m) => ({
       asn: m.asn,
       name: m.name.value,
       category: m.category.value,
@@ -150,7 +160,7 @@ function registryMembers(cfg: Config, db: Database.Database, now: number, log: L
       portFeePerMonth: m.portFeePerMonth.value,
       joined: m.joined?.value,
       left: m.left?.value,
-      ports: m.ports.filter((p) => (p.validFrom ?? -Infinity) <= now && (p.validTo ?? Infinity) > now).map((p) => ({ switch: p.switch, port: p.port })),
+      ports: portsOf(m).map((p) => ({ switch: p.switch, port: p.port })),
     }));
   } catch (err) {
     log.warn({ err: (err as Error).message }, 'member registry unavailable; using the config\'s members');

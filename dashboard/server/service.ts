@@ -5,16 +5,16 @@ import type {
   PortDetailResponse, PortInfo, SummaryResponse, TrafficResponse, TrafficSeries,
 } from '../api.ts';
 import type { IxpConfig, MemberConfig } from '../../collector/config/types.ts';
-import {
-  ixpImpact, memberImpact, monthsInPeriod, sumPerWindow, type IxpImpact, type MemberImpact, type WindowSample,
-} from '../impact/index.ts';
+import { ixpImpact, sumPerWindow, type IxpImpact, type WindowSample } from '../impact/index.ts';
+import { elapsedShare, growth, likeForLike, memberMonthImpact, memberSamples, type Growth, type MemberMonthImpact, type Membership } from '../impact/partmonth.ts';
 import { portKey, type PortRef, type PortState, type Reader, type Resolution, type SeriesQuery, type SumRow } from '../readers/reader.ts';
 import { portMembers, resolveDashMembers, type DashMember } from './members.ts';
 import { chooseStep, splitByMonth } from './period.ts';
-import { monthOf, monthRange, tzOffset } from '../calendar.ts';
+import { membershipBounds, monthOf, monthRange, tzOffset } from '../calendar.ts';
 import { TtlCache } from './cache.ts';
 import type { SavedFigures } from './saved.ts';
 import { createHash } from 'node:crypto';
+import { coveragePct } from '../reports/i18n.ts';
 
 /** One IXP the dashboard serves: its config section and its members from config. */
 export interface IxpContext {
@@ -38,7 +38,7 @@ export interface ServiceDeps {
 }
 
 /** A Chunk as saved on disk (Maps as entry lists). */
-export interface SavedChunk extends Omit<Chunk, 'members' | 'maxUtil'> { members: [number, MemberImpact][]; maxUtil: [string, number][] }
+export interface SavedChunk extends Omit<Chunk, 'members' | 'maxUtil'> { members: [number, MemberMonthImpact][]; maxUtil: [string, number][] }
 
 /** The finished part of a traffic series as saved on disk. */
 export interface SavedSeries { series: SumRow[]; res: number }
@@ -56,8 +56,11 @@ interface Chunk {
   from: number;
   to: number;
   whole: boolean;
-  members: Map<number, MemberImpact>;
-  ixp: IxpImpact;
+  /** Length of the calendar month the chunk lies in, ms (connected shares are of it). */
+  monthMs: number;
+  members: Map<number, MemberMonthImpact>;
+  /** The IXP's figures so far, plus the sums of the members' projections (equal to so far once the chunk is over). */
+  ixp: IxpImpact & { transitSavedProjected: number; netSavedProjected: number };
   maxUtil: Map<string, number>;
   expected: number;
 }
@@ -84,8 +87,8 @@ export function createService(deps: ServiceDeps) {
     const c = byId.get(id)!;
     const { members } = await directory(id);
     const what = JSON.stringify({
-      v: 1, price: c.ixp.transitPricePerMbps, tz: c.ixp.timezone, history: await reader.historyVersion(id),
-      members: members.map((m) => [m.asn, String(m.category), m.buysTransit, priceOf(c, m), m.portFeePerMonth, m.ports.map((p) => `${p.switch}\u0000${p.port}`)]),
+      v: 2, price: c.ixp.transitPricePerMbps, tz: c.ixp.timezone, launched: c.ixp.launched ?? null, history: await reader.historyVersion(id),
+      members: members.map((m) => [m.asn, String(m.category), m.buysTransit, priceOf(c, m), m.portFeePerMonth, m.ports.map((p) => `${p.switch}\u0000${p.port}`), membershipOf(c, m)]),
     });
     return createHash('sha256').update(what).digest('base64url');
   }
@@ -100,6 +103,12 @@ export function createService(deps: ServiceDeps) {
 
   function priceOf(c: IxpContext, m: DashMember): number {
     return m.transitPricePerMbps ?? c.ixp.transitPricePerMbps;
+  }
+
+  /** When a member belongs to the IXP (its join/leave dates from the member list, the IXP's launch, in its time zone). */
+  function membershipOf(c: IxpContext, m: DashMember): Membership {
+    const cfg = c.members.find((x) => x.asn === m.asn);
+    return membershipBounds({ joined: cfg?.joined, left: cfg?.left }, c.ixp.launched, c.ixp.timezone);
   }
 
   /** The running month's member windows, kept and topped up incrementally (re-reading only the last 10 minutes; a full read hourly). */
@@ -135,14 +144,18 @@ export function createService(deps: ServiceDeps) {
   /**
    * Figures of one calendar-month chunk [from, to) (finished: recomputed in the background after 1 h, stale served meanwhile; running: 60 s). A chunk reaching
    * past now reads up to its month's end (no data lies beyond now), so "month so far" and "since launch" share it.
-   * @param months the monthly fees the chunk costs (1 for a whole calendar month; pro-rated otherwise).
+   * Each member's figures follow the part-month convention (impact/partmonth.ts): P95 over its windows while a member,
+   * saving and fee × connected / month length, and a projection to the chunk's end while it is in progress.
    */
-  async function chunk(id: string, from: number, to: number, months: number): Promise<Chunk> {
+  async function chunk(id: string, from: number, to: number): Promise<Chunk> {
     const t = now();
     const c = byId.get(id)!;
-    if (to > t) to = monthRange(monthOf(from, c.ixp.timezone), c.ixp.timezone).to;
+    const month = monthRange(monthOf(from, c.ixp.timezone), c.ixp.timezone);
+    if (to > t) to = Math.min(to, month.to);
+    const piece = { from, to };
+    const readTo = to > t ? month.to : to;
     const finished = to <= t - 600_000;
-    const key = `${id}|${from}|${to}|${months}`;
+    const key = `${id}|${from}|${to}`;
     // After a restart, a finished month's saved figures are served at once when computed from the same members,
     // prices and history; they are recomputed in the background 10-60 minutes later (spread, so that a year of
     // months is not recomputed in one burst).
@@ -154,18 +167,29 @@ export function createService(deps: ServiceDeps) {
     return chunkCache.get(key, finished ? 3_600_000 : 60_000, async () => {
       const sig = finished && deps.saved ? await signature(id) : '';
       const { members } = await directory(id);
-      const w = await windowsOf(id, members, from, to);
-      const expected = Math.max(0, Math.min(to, now()) - from) / 1000;
-      const figs = new Map<number, MemberImpact>();
-      const list: { category: string; impact: MemberImpact }[] = [];
+      const w = await windowsOf(id, members, from, readTo);
+      const at = now();
+      // The IXP's coverage is of the whole chunk up to now (a month before the launch shows how little of it was measured).
+      const expected = Math.max(0, Math.min(to, at) - from) / 1000;
+      const figs = new Map<number, MemberMonthImpact>();
+      const list: { category: string; impact: MemberMonthImpact }[] = [];
+      const own: WindowSample[][] = [];
       for (const m of members) {
-        const samples = w.byAsn.get(m.asn) ?? [];
-        const fig = memberImpact({ category: String(m.category), buysTransit: m.buysTransit, transitPricePerMbps: priceOf(c, m), portFeePerMonth: m.portFeePerMonth, samples }, expected, months, months);
+        const membership = membershipOf(c, m);
+        const samples = memberSamples(w.byAsn.get(m.asn) ?? [], membership);
+        own.push(samples);
+        const fig = memberMonthImpact({ category: String(m.category), buysTransit: m.buysTransit, transitPricePerMbps: priceOf(c, m), portFeePerMonth: m.portFeePerMonth, samples, membership }, month, piece, at);
         figs.set(m.asn, fig);
         list.push({ category: String(m.category), impact: fig });
       }
-      const aggregate = sumPerWindow([...w.byAsn.values()]);
-      const out: Chunk = { from, to, whole: months === 1, members: figs, ixp: ixpImpact(list, aggregate, c.ixp.transitPricePerMbps, expected, months), maxUtil: w.maxUtil, expected };
+      const aggregate = sumPerWindow(own);
+      const share = elapsedShare(month, Math.min(to, at)) - elapsedShare(month, from);
+      const ixp = ixpImpact(list, aggregate, c.ixp.transitPricePerMbps, expected, share);
+      const out: Chunk = {
+        from, to, whole: from === month.from && to === month.to, monthMs: month.to - month.from, members: figs,
+        ixp: { ...ixp, transitSavedProjected: list.reduce((a, m) => a + m.impact.transitSavedProjected, 0), netSavedProjected: list.reduce((a, m) => a + m.impact.netSavedProjected, 0) },
+        maxUtil: w.maxUtil, expected,
+      };
       if (sig) deps.saved!.put(key, sig, toSaved(out));
       return out;
     }, { stale: finished });
@@ -175,8 +199,35 @@ export function createService(deps: ServiceDeps) {
   async function chunks(id: string, p: { from: number; to: number }): Promise<Chunk[]> {
     const c = byId.get(id)!;
     const out: Chunk[] = [];
-    for (const s of splitByMonth(p.from, p.to, c.ixp.timezone)) out.push(await chunk(id, s.from, s.to, monthsInPeriod(s.from, s.to, s.whole ? 1 : undefined)));
+    for (const s of splitByMonth(p.from, p.to, c.ixp.timezone)) out.push(await chunk(id, s.from, s.to));
     return out;
+  }
+
+  /** Whether a period is over at `now`, and the share of it elapsed. */
+  function progress(p: { from: number; to: number }): { complete: boolean; elapsedShare: number } {
+    const t = now();
+    return { complete: t >= p.to, elapsedShare: elapsedShare(p, t) };
+  }
+
+  /** Bytes and coverage of the IXP over a span of one month (a piece of a chunk), for like-for-like growth. */
+  async function spanTraffic(id: string, span: { from: number; to: number }): Promise<{ bytes: number; coverage: number }> {
+    if (span.to <= span.from) return { bytes: 0, coverage: 0 };
+    const ch = await chunk(id, span.from, span.to);
+    return { bytes: ch.ixp.bytes, coverage: ch.ixp.coverage };
+  }
+
+  /** Growth of month `month` over `earlier`, like with like (the same elapsed span while `month` is in progress). */
+  async function monthGrowth(id: string, month: string, earlier: string): Promise<Growth & { bytesEarlier: number; earlier: string }> {
+    const tz = byId.get(id)!.ixp.timezone;
+    const cur = monthRange(month, tz);
+    const t = now();
+    // The earlier span ends on a 5-minute boundary (windows are 5 minutes: the same windows count), so that its
+    // figures are read once per window and cached rather than read again on every request.
+    const l = likeForLike(cur, monthRange(earlier, tz), t);
+    const e = t >= cur.to ? l : { from: l.from, to: Math.max(l.from, l.from + Math.floor((l.to - l.from) / 300_000) * 300_000) };
+    const a = await spanTraffic(id, cur); // coverage is measured up to now; no data lies beyond it
+    const b = await spanTraffic(id, e);
+    return { ...growth({ label: month, ...a }, { label: earlier, ...b }), bytesEarlier: b.bytes, earlier };
   }
 
   function combineP95(ps: { p95: { inMbps: number | null; outMbps: number | null; mbps: number | null; samples: number } }[]): P95 {
@@ -197,7 +248,9 @@ export function createService(deps: ServiceDeps) {
   }
 
   function memberRow(c: IxpContext, m: DashMember, cs: Chunk[], ports: PortState[], period: { from: number; to: number }): MemberRow {
-    const figs = cs.map((ch) => ch.members.get(m.asn)).filter((f): f is MemberImpact => !!f);
+    const figs = cs.map((ch) => ch.members.get(m.asn)).filter((f): f is MemberMonthImpact => !!f);
+    const connectedMs = cs.reduce((a, ch) => a + (ch.members.get(m.asn)?.connectedShare ?? 0) * ch.monthMs, 0);
+    const prog = progress(period);
     const mine = ports.filter((p) => m.ports.some((q) => q.switch === p.switch && q.port === p.port));
     const bytesIn = figs.reduce((a, f) => a + f.bytesIn, 0);
     const bytesOut = figs.reduce((a, f) => a + f.bytesOut, 0);
@@ -226,6 +279,11 @@ export function createService(deps: ServiceDeps) {
       transitSaved: figs.reduce((a, f) => a + f.transitSaved, 0),
       netSaved: figs.reduce((a, f) => a + f.netSaved, 0),
       coverage: cov,
+      connectedShare: period.to > period.from ? connectedMs / (period.to - period.from) : 0,
+      ...(prog.complete ? {} : {
+        transitSavedProjected: figs.reduce((a, f) => a + f.transitSavedProjected, 0),
+        netSavedProjected: figs.reduce((a, f) => a + f.netSavedProjected, 0),
+      }),
     };
   }
 
@@ -356,11 +414,16 @@ export function createService(deps: ServiceDeps) {
       const peak = cs.reduce<number | null>((a, ch) => (ch.ixp.peakBps === null ? a : Math.max(a ?? 0, ch.ixp.peakBps)), null);
       const coverage = weighted(cs, (ch) => ch.ixp.coverage);
       const resolution = cs.reduce((a, ch) => Math.max(a, ch.ixp.resolution), 300);
+      const prog = progress(period);
       return {
-        ixp: id, period, currency: c.ixp.currency,
+        ixp: id, period: { ...period, ...prog }, currency: c.ixp.currency,
         bytes, peakBps: peak, p95: combineP95(cs.map((ch) => ch.ixp)),
         transitSaved: cs.reduce((a, ch) => a + ch.ixp.transitSaved, 0),
         netSaved: cs.reduce((a, ch) => a + ch.ixp.netSaved, 0),
+        ...(prog.complete ? {} : {
+          transitSavedProjected: cs.reduce((a, ch) => a + ch.ixp.transitSavedProjected, 0),
+          netSavedProjected: cs.reduce((a, ch) => a + ch.ixp.netSavedProjected, 0),
+        }),
         peakMethodSaved: cs.reduce((a, ch) => a + ch.ixp.peakMethodSaved, 0),
         localContentShare: bytes > 0 ? content / bytes : null,
         members: members.filter((m) => m.ports.length > 0).length,
@@ -390,14 +453,21 @@ export function createService(deps: ServiceDeps) {
       for (let i = 0; i < months; i++) {
         const r = monthRange(month, tz);
         if (r.from > now()) break;
-        const ch = await chunk(id, r.from, r.to, 1);
+        const ch = await chunk(id, r.from, r.to);
         const f = ch.members.get(asn);
-        if (f) history.unshift({ month, bytes: f.bytesIn, p95: f.p95, transitSaved: f.transitSaved, netSaved: f.netSaved, coverage: f.coverage, resolution: f.resolution });
+        if (f) {
+          history.unshift({
+            month, bytes: f.bytesIn, p95: f.p95, transitSaved: f.transitSaved, netSaved: f.netSaved, coverage: f.coverage, resolution: f.resolution,
+            connectedShare: f.connectedShare, complete: now() >= r.to,
+            ...(now() >= r.to ? {} : { transitSavedProjected: f.transitSavedProjected, netSavedProjected: f.netSavedProjected }),
+          });
+        }
         month = monthOf(r.from - 1, tz);
       }
       return {
         ixp: id, period, currency: c.ixp.currency,
         member: memberRow(c, m, cs, ports, period),
+        periodProgress: progress(period),
         ports: ports.filter((p) => m.ports.some((q) => q.switch === p.switch && q.port === p.port)).map(portInfo),
         series: densify(series.rows, period, step), step, source: source(series.info.res),
         history,
@@ -436,23 +506,29 @@ export function createService(deps: ServiceDeps) {
       };
     },
 
-    /** One IXP's row of the impact overview for a month (growth against the previous month). */
+    /**
+     * One IXP's row of the impact overview for a month: growth against the previous month like for like (the same
+     * elapsed span while the month is in progress), null with the reason when either side has under 50 % coverage.
+     */
     async impactRow(id: string, month: string): Promise<ImpactRow> {
       const c = byId.get(id)!;
       const tz = c.ixp.timezone;
       const r = monthRange(month, tz);
-      const prev = monthRange(monthOf(r.from - 1, tz), tz);
-      const cur = await chunk(id, r.from, r.to, 1);
-      const before = await chunk(id, prev.from, prev.to, 1);
+      const cur = await chunk(id, r.from, r.to);
+      const g = await monthGrowth(id, month, monthOf(r.from - 1, tz));
       const { members } = await directory(id);
+      const prog = progress(r);
       return {
         ixp: id, name: c.ixp.name, currency: c.ixp.currency,
-        bytes: cur.ixp.bytes, bytesPrevMonth: before.ixp.bytes,
-        growth: before.ixp.bytes > 0 ? cur.ixp.bytes / before.ixp.bytes - 1 : null,
+        bytes: cur.ixp.bytes, bytesPrevMonth: g.bytesEarlier,
+        growth: g.change,
+        ...(g.notComparable ? { growthReason: reasonText(g), growthNotComparable: g.notComparable === 'no-traffic' ? 'no-traffic' as const : { month: g.notComparable.label, coverage: g.notComparable.coverage } } : {}),
         p95: cur.ixp.p95, transitSaved: cur.ixp.transitSaved, netSaved: cur.ixp.netSaved,
+        ...(prog.complete ? {} : { transitSavedProjected: cur.ixp.transitSavedProjected, netSavedProjected: cur.ixp.netSavedProjected }),
         localContentShare: cur.ixp.localContentShare,
         members: members.filter((m) => m.ports.length > 0).length,
         coverage: cur.ixp.coverage, resolution: cur.ixp.resolution,
+        ...prog,
       };
     },
 
@@ -463,7 +539,7 @@ export function createService(deps: ServiceDeps) {
         let month = monthOf(now(), tz);
         for (let i = 0; i < months; i++) {
           const r = monthRange(month, tz);
-          await chunk(id, r.from, r.to, 1);
+          await chunk(id, r.from, r.to);
           month = monthOf(r.from - 1, tz);
         }
       }
@@ -471,6 +547,15 @@ export function createService(deps: ServiceDeps) {
 
     clearCache(): void { memberCache.clear(); chunkCache.clear(); seriesCache.clear(); running.clear(); },
   };
+}
+
+/** The English reason a growth figure is missing ("not comparable: October 2026 has 16 % coverage"). */
+export function reasonText(g: Growth): string {
+  if (g.notComparable === 'no-traffic') return 'not comparable: no traffic in the earlier period';
+  if (!g.notComparable) return '';
+  const [y, m] = g.notComparable.label.split('-').map(Number) as [number, number];
+  const name = m ? new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 15))) : String(y);
+  return `not comparable: ${name} has ${coveragePct(g.notComparable.coverage)} coverage`;
 }
 
 function portInfo(p: PortState): PortInfo {

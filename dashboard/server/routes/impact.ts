@@ -1,4 +1,4 @@
-// GET /api/impact?month=YYYY-MM: every IXP the asker may see in full side by side (reporter, admin; operator: its own).
+// GET /api/impact?month=YYYY-MM (default: the last complete month): every IXP the asker may see in full side by side (reporter, admin; operator: its own).
 import { Router, type Request } from 'express';
 import type { ImpactResponse } from '../../api.ts';
 import { refusal, type Principal } from '../auth.ts';
@@ -20,7 +20,9 @@ export function impactRoutes(d: ImpactRouteDeps): Router {
     if (ids.length === 0) { const x = refusal(p); res.status(x.status).json({ error: x.error }); return; }
     const m = req.query.month;
     if (m !== undefined && typeof m !== 'string') throw new PeriodError('month: give it once, as YYYY-MM');
-    const month = m ?? monthOf(d.now(), d.service.ctx(ids[0]!)!.ixp.timezone);
+    // Default: the last complete month (a month in progress is only asked for explicitly).
+    const tz = d.service.ctx(ids[0]!)!.ixp.timezone;
+    const month = m ?? monthOf(monthRange(monthOf(d.now(), tz), tz).from - 1, tz);
     monthRange(month, 'UTC'); // validates YYYY-MM
     const out: ImpactResponse = { month, ixps: [] };
     for (const id of ids) out.ixps.push(await d.service.impactRow(id, month));

@@ -1,11 +1,13 @@
-// GET /api/ixps/:ixp/report?month=YYYY-MM&format=html|pdf|csv|json&lang=en|fr|pt: the monthly impact
-// report of `ixmeter report`, for the IXP's operator, reporters and admins. Reports are built from the
+// GET /api/ixps/:ixp/report?month=YYYY-MM|year=YYYY&format=html|pdf|csv|json&lang=en|fr|pt: the monthly (default:
+// the last complete month) or annual impact report of `ixmeter report`, for the IXP's operator, reporters and admins. Reports are built from the
 // local store, so only a dashboard reading SQLite serves them; a central one says where to run them.
 import { Router, type Request } from 'express';
 import type Database from 'better-sqlite3';
 import type { Config } from '../../../collector/config/types.ts';
 import { resolveMembers } from '../../../collector/members/index.ts';
-import { buildReport, isMonth, monthOf, renderCsv, renderHtml, renderJson, renderPdf, type ReportLang } from '../../reports/index.ts';
+import {
+  buildAnnualReport, buildReport, isMonth, monthOf, monthRange, renderAnnualCsv, renderAnnualHtml, renderCsv, renderHtml, renderJson, renderPdf, type ReportLang,
+} from '../../reports/index.ts';
 import { refusal, type Principal } from '../auth.ts';
 import { PeriodError } from '../../calendar.ts';
 
@@ -43,7 +45,12 @@ export function reportRoutes(d: ReportRouteDeps): Router {
     if (!FORMATS.includes(format)) throw new PeriodError(`format: must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(format).slice(0, 40)})`);
     const lang = (one(req.query.lang, 'lang') ?? 'en') as ReportLang;
     if (!LANGS.includes(lang)) throw new PeriodError(`lang: must be one of ${LANGS.join(', ')} (got ${JSON.stringify(lang).slice(0, 40)})`);
-    const month = one(req.query.month, 'month') ?? monthOf(d.now(), cfg.ixp.timezone);
+    const yearText = one(req.query.year, 'year');
+    if (yearText !== undefined && req.query.month !== undefined) throw new PeriodError('give month or year, not both');
+    if (yearText !== undefined && !/^\d{4}$/.test(yearText)) throw new PeriodError(`year: expected YYYY (got ${JSON.stringify(yearText).slice(0, 40)})`);
+    const tz = cfg.ixp.timezone;
+    // Default: the last complete month.
+    const month = one(req.query.month, 'month') ?? monthOf(monthRange(monthOf(d.now(), tz), tz).from - 1, tz);
     if (!isMonth(month)) throw new PeriodError(`month: expected YYYY-MM (got ${JSON.stringify(month).slice(0, 40)})`);
     const db = d.db(cfg.ixp.id);
     if (!db) {
@@ -51,6 +58,16 @@ export function reportRoutes(d: ReportRouteDeps): Router {
       return;
     }
     const registry = resolveMembers(cfg, { db });
+    if (yearText !== undefined) {
+      const annual = buildAnnualReport({ db, ixp: cfg.ixp, registry, year: Number(yearText), lang, now: d.now() });
+      res.set('Content-Type', TYPES[format]);
+      res.set('Content-Disposition', `${format === 'html' ? 'inline' : 'attachment'}; filename="ixmeter-${cfg.ixp.id}-${yearText}-${lang}.${format}"`);
+      if (format === 'json') res.send(JSON.stringify(annual, null, 2) + '\n');
+      else if (format === 'csv') res.send(renderAnnualCsv(annual));
+      else if (format === 'html') res.send(renderAnnualHtml(annual));
+      else res.send(await renderPdf(renderAnnualHtml(annual)));
+      return;
+    }
     const report = buildReport({ db, ixp: cfg.ixp, registry, month, lang, now: d.now() });
     const name = `ixmeter-${cfg.ixp.id}-${month}-${lang}.${format}`;
     res.set('Content-Type', TYPES[format]);

@@ -157,6 +157,26 @@ const en = {
   'unit.perSec': '/s',
   'unit.B': 'B',
   'footer.text': 'ixmeter: measured on the IXP\u2019s own collector. Figures state their method and coverage.',
+  // Part-month figures and the report form.
+  'pm.savedMonthSoFar': 'Transit saved this month so far',
+  'pm.soFar': 'so far',
+  'pm.projected': 'projected for the whole month: {amount} (net {net})',
+  'pm.projected.note': 'Projected: the month\u2019s 95th percentile so far times the price and the whole port fee, if traffic goes on as it has.',
+  'pm.partMonth.note': 'A member\u2019s 95th percentile is taken over its samples while it was a member; its saving and port fee are multiplied by the share of the month it was connected. A month in progress is counted so far.',
+  'pm.monthInProgress': '{month} in progress ({pct} elapsed)',
+  'pm.growthNone': 'not comparable',
+  'pm.growthNotComparable': 'not comparable: {month} has {pct} coverage',
+  'pm.growthNoTraffic': 'not comparable: no traffic in the previous month',
+  'pm.growth.note': 'Traffic kept local compared with the previous month; a month in progress with the same elapsed span of the previous month. No figure when either side has under 50% coverage.',
+  'pm.connected': 'connected {pct} of the period',
+  'pm.report': 'Impact report',
+  'pm.report.ixp': 'IXP',
+  'pm.report.month': 'Month',
+  'pm.report.year': 'Year (annual report)',
+  'pm.report.format': 'Format',
+  'pm.report.lang': 'Language',
+  'pm.report.open': 'Open report',
+  'pm.report.note': 'Opens on the last complete month. Give a year instead for the annual report.',
 } as const;
 
 /** A UI string key. */

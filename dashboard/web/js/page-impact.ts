@@ -1,10 +1,10 @@
 // Reporters' impact overview: every IXP side by side for a month (traffic kept local, growth,
 // savings, local content share), with CSV/JSON export and a printable layout. IXP names are text only.
-import type { ImpactResponse } from '../../api.ts';
+import type { ImpactResponse, ImpactRow } from '../../api.ts';
 import { apiUrl, get } from './api.ts';
 import { el, replace } from './dom.ts';
 import { bytes, mbps, money, month, pct, signedPct } from './format.ts';
-import { t } from './i18n.ts';
+import { lang, t } from './i18n.ts';
 import { drawImpact } from './impact-chart.ts';
 import { card, chartCard, coverageBadge, notice, startPage, type Ctx } from './shell.ts';
 
@@ -22,9 +22,55 @@ function csvCell(v: string | number | null): string {
 
 /** The impact table as CSV (raw numbers, for pasting into a report). */
 export function impactCsv(r: ImpactResponse): string {
-  const head = ['month', 'ixp', 'name', 'currency', 'bytes', 'bytes_prev_month', 'growth', 'p95_mbps', 'transit_saved', 'net_saved', 'local_content_share', 'members', 'coverage'];
-  const rows = r.ixps.map((x) => [r.month, x.ixp, x.name, x.currency, x.bytes, x.bytesPrevMonth, x.growth, x.p95.mbps, x.transitSaved, x.netSaved, x.localContentShare, x.members, x.coverage]);
+  const head = ['month', 'ixp', 'name', 'currency', 'bytes', 'bytes_prev_month', 'growth', 'p95_mbps', 'transit_saved', 'net_saved', 'local_content_share', 'members', 'coverage',
+    'complete', 'growth_reason', 'transit_saved_projected', 'net_saved_projected'];
+  const rows = r.ixps.map((x) => [r.month, x.ixp, x.name, x.currency, x.bytes, x.bytesPrevMonth, x.growth, x.p95.mbps, x.transitSaved, x.netSaved, x.localContentShare, x.members, x.coverage,
+    x.complete ? 1 : 0, x.growthReason ?? null, x.transitSavedProjected ?? null, x.netSavedProjected ?? null]);
   return [head, ...rows].map((row) => row.map((c) => csvCell(c as string | number | null)).join(',')).join('\r\n') + '\r\n';
+}
+
+/** Why an IXP's growth is missing, translated from the parts the API gives. */
+function growthWhy(x: ImpactRow): string {
+  const nc = x.growthNotComparable;
+  return nc === 'no-traffic' ? t('pm.growthNoTraffic')
+    : nc ? t('pm.growthNotComparable', { month: month(nc.month), pct: nc.coverage > 0 && nc.coverage < 0.005 ? '< 1 %' : pct(nc.coverage) }) : t('pm.growthNone');
+}
+
+/** The growth cell: the figure, or "not comparable" (the reason in its title and in the notes under the table). */
+function growthCell(x: ImpactRow): HTMLElement {
+  if (x.growth !== null) return el('td', { class: `num ${x.growth < 0 ? 'neg' : 'pos'}`, 'data-testid': 'impact-growth' }, signedPct(x.growth));
+  return el('td', { class: 'num muted', 'data-testid': 'impact-growth', title: growthWhy(x) }, '\u2013', el('div', { class: 'muted small' }, t('pm.growthNone')));
+}
+
+/** The saved cell: a month in progress shows the figure so far and its projection, both labelled. */
+function savedCell(x: ImpactRow): HTMLElement {
+  const net = el('div', { class: 'muted small' }, t('fig.net', { amount: money(x.netSaved, x.currency) }));
+  if (x.complete || x.transitSavedProjected === undefined) return el('td', { class: 'num money' }, money(x.transitSaved, x.currency), net);
+  return el('td', { class: 'num money' }, `${money(x.transitSaved, x.currency)} ${t('pm.soFar')}`, net,
+    el('div', { class: 'muted small', 'data-testid': 'impact-projected' }, t('pm.projected', { amount: money(x.transitSavedProjected, x.currency), net: money(x.netSavedProjected ?? null, x.currency) })));
+}
+
+/** The report form: an IXP, a month (the page's, by default the last complete one) or a year, a format and a language. */
+function reportForm(r: ImpactResponse): HTMLElement {
+  const ixp = el('select', { 'data-testid': 'report-ixp', 'aria-label': t('pm.report.ixp') }, ...r.ixps.map((x) => el('option', { value: x.ixp }, x.name)));
+  const mon = el('input', { type: 'month', value: r.month, 'data-testid': 'report-month', 'aria-label': t('pm.report.month') });
+  const year = el('input', { type: 'number', min: '2000', max: '2100', step: '1', placeholder: 'YYYY', 'data-testid': 'report-year', 'aria-label': t('pm.report.year') });
+  const format = el('select', { 'data-testid': 'report-format', 'aria-label': t('pm.report.format') }, ...['html', 'pdf', 'csv', 'json'].map((f) => el('option', { value: f }, f.toUpperCase())));
+  const lg = el('select', { 'data-testid': 'report-lang', 'aria-label': t('pm.report.lang') }, ...[['en', 'English'], ['fr', 'Français'], ['pt', 'Português']].map(([v, l]) => el('option', { value: v! }, l!)));
+  lg.value = lang();
+  const open = el('a', { class: 'btn btn-small', 'data-testid': 'report-open', target: '_blank', rel: 'noopener' }, t('pm.report.open'));
+  const update = () => {
+    const y = /^\d{4}$/.test(year.value) ? year.value : undefined;
+    open.href = apiUrl(`/ixps/${encodeURIComponent(ixp.value)}/report`, { ...(y ? { year: y } : { month: /^\d{4}-\d{2}$/.test(mon.value) ? mon.value : r.month }), format: format.value, lang: lg.value });
+  };
+  for (const c of [ixp, mon, year, format, lg]) { c.addEventListener('change', update); c.addEventListener('input', update); }
+  update();
+  const lbl = (text: string, c: HTMLElement) => el('label', { class: 'tool' }, text, ' ', c);
+  return card(t('pm.report'), [
+    el('div', { class: 'impact-tools', 'data-testid': 'report-form' },
+      lbl(t('pm.report.ixp'), ixp), lbl(t('pm.report.month'), mon), lbl(t('pm.report.year'), year), lbl(t('pm.report.format'), format), lbl(t('pm.report.lang'), lg), open),
+    el('p', { class: 'fig-note' }, t('pm.report.note')),
+  ]);
 }
 
 function render(ctx: Ctx, r: ImpactResponse, main: HTMLElement): void {
@@ -44,9 +90,9 @@ function render(ctx: Ctx, r: ImpactResponse, main: HTMLElement): void {
   const rows = r.ixps.map((x) => el('tr', { 'data-testid': 'impact-row', 'data-ixp': x.ixp },
     el('td', { class: 'name' }, x.name),
     el('td', { class: 'num' }, bytes(x.bytes)),
-    el('td', { class: `num ${x.growth === null ? 'muted' : x.growth < 0 ? 'neg' : 'pos'}` }, signedPct(x.growth)),
+    growthCell(x),
     el('td', { class: 'num' }, mbps(x.p95.mbps)),
-    el('td', { class: 'num money' }, money(x.transitSaved, x.currency), el('div', { class: 'muted small' }, t('fig.net', { amount: money(x.netSaved, x.currency) }))),
+    savedCell(x),
     el('td', { class: 'num' }, pct(x.localContentShare, 1)),
     el('td', { class: 'num' }, String(x.members)),
     el('td', { class: 'num' }, coverageBadge(x.coverage))));
@@ -57,7 +103,7 @@ function render(ctx: Ctx, r: ImpactResponse, main: HTMLElement): void {
       csv,
       el('a', { class: 'btn btn-small', href: apiUrl('/impact', { month: r.month }), 'data-testid': 'impact-json' }, t('common.json')),
       print),
-    r.ixps.length === 0 ? notice(t('common.noData')) : card(month(r.month), [
+    r.ixps.length === 0 ? notice(t('common.noData')) : card(r.ixps[0]!.complete ? month(r.month) : t('pm.monthInProgress', { month: month(r.month), pct: pct(r.ixps[0]!.elapsedShare) }), [
       el('div', { class: 'table-wrap' }, el('table', { class: 'table', 'data-testid': 'impact-table' },
         el('thead', {}, el('tr', {},
           el('th', {}, t('impact.col.ixp')), el('th', { class: 'num' }, t('impact.col.local')), el('th', { class: 'num' }, t('impact.col.growth')),
@@ -66,12 +112,14 @@ function render(ctx: Ctx, r: ImpactResponse, main: HTMLElement): void {
         el('tbody', {}, ...rows))),
       el('ul', { class: 'notes' },
         el('li', {}, el('strong', {}, t('impact.col.local'), ': '), t('fig.volume.note')),
-        el('li', {}, el('strong', {}, t('impact.col.growth'), ': '), t('fig.growth.note')),
+        el('li', {}, el('strong', {}, t('impact.col.growth'), ': '), t('pm.growth.note'),
+          ...r.ixps.filter((x) => x.growth === null).map((x) => el('div', { 'data-testid': 'impact-growth-reason', 'data-ixp': x.ixp }, `${x.name}: ${growthWhy(x)}`))),
         el('li', {}, el('strong', {}, t('impact.col.p95'), ': '), t('fig.p95.note')),
-        el('li', {}, el('strong', {}, t('impact.col.saved'), ': '), t('fig.saved.note')),
+        el('li', {}, el('strong', {}, t('impact.col.saved'), ': '), `${t('fig.saved.note')} ${t('pm.partMonth.note')}`),
         el('li', {}, el('strong', {}, t('impact.col.content'), ': '), t('fig.localContent.note'))),
     ]),
-    r.ixps.length ? chart.card : null);
+    r.ixps.length ? chart.card : null,
+    r.ixps.length ? reportForm(r) : null);
   if (r.ixps.length) drawImpact(chart.canvas, r, month(prevMonth(r.month), true), month(r.month, true));
 }
 

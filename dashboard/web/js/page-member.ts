@@ -59,8 +59,10 @@ function render(ctx: Ctx, d: MemberDetailResponse, main: HTMLElement): void {
       { label: t('fig.volume'), value: bytes(m.bytes), testid: 'fig-member-bytes', note: t('fig.volume.note'), tone: 'out' },
       { label: t('members.col.util'), value: pct(m.maxUtil), testid: 'fig-member-util', tone: (m.maxUtil ?? 0) > 0.8 ? 'bad' : 'plain',
         sub: m.portsOver80 > 0 ? `\u26a0 ${t('members.hot')}` : undefined },
-      { label: t('members.col.savings'), value: m.buysTransit ? money(m.transitSaved, cur) : '\u2014', testid: 'fig-member-saved', tone: 'money',
-        note: t('fig.saved.note'), sub: m.buysTransit ? t('fig.net', { amount: money(m.netSaved, cur) }) : undefined },
+      { label: d.periodProgress.complete ? t('members.col.savings') : `${t('members.col.savings')} (${t('pm.soFar')})`,
+        value: m.buysTransit ? money(m.transitSaved, cur) : '\u2014', testid: 'fig-member-saved', tone: 'money',
+        note: `${t('fig.saved.note')} ${t('pm.partMonth.note')}${m.transitSavedProjected !== undefined ? ` ${t('pm.projected.note')}` : ''}`,
+        sub: m.buysTransit ? memberSavedSub(m, cur, d.periodProgress.elapsedShare) : undefined },
     ], 'member-figures'),
     traffic.card,
     history.card,
@@ -68,6 +70,16 @@ function render(ctx: Ctx, d: MemberDetailResponse, main: HTMLElement): void {
       el('p', { class: 'fig-note' }, d.ports.length ? `${t('banner.lastPoll', { time: dateTime(Math.max(...d.ports.map((p) => p.lastSeen ?? 0)) || null, ctx.tz) })}` : '')]));
   drawTraffic(traffic.canvas, d.series, ctx.tz, d.period.from, d.period.to);
   drawHistory(history.canvas, d.history, cur);
+}
+
+/** Net saving, the projection while the period is in progress, and the connected share when the member was not there throughout. */
+function memberSavedSub(m: MemberDetailResponse['member'], cur: string, elapsed: number): string {
+  const parts = [t('fig.net', { amount: money(m.netSaved, cur) })];
+  if (m.transitSavedProjected !== undefined) parts.push(t('pm.projected', { amount: money(m.transitSavedProjected, cur), net: money(m.netSavedProjected ?? null, cur) }));
+  // Of the period's time so far (a month in progress: connectedShare is of the whole month).
+  const share = elapsed > 0 ? Math.min(1, m.connectedShare / elapsed) : 1;
+  if (share < 0.999) parts.push(t('pm.connected', { pct: pct(share) }));
+  return parts.join(' \u00b7 ');
 }
 
 void startPage<MemberDetailResponse>({

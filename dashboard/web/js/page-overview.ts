@@ -47,7 +47,18 @@ function banner(ctx: Ctx, d: Data): HTMLElement {
       now && now.inBps !== null ? `${t('common.in')} ${bps(now.inBps)} \u00b7 ${t('common.out')} ${bps(now.outBps)}` : undefined),
     item(t('banner.portsUp'), `${int(up)} / ${int(total)}`, 'ports-up', total > 0 ? pct(up / total) : undefined),
     item(t('banner.members'), int(d.summary.members), 'members-count'),
-    item(t('fig.savedMonth'), money(d.month.transitSaved, d.month.currency), 'banner-saved', t('fig.net', { amount: money(d.month.netSaved, d.month.currency) })));
+    item(savedMonthLabel(d.month), money(d.month.transitSaved, d.month.currency), 'banner-saved', savedMonthSub(d.month)));
+}
+
+/** A month in progress says "so far"; its projection is shown beside it, never alone. */
+function savedMonthLabel(s: SummaryResponse): string {
+  return s.period.complete === false ? t('pm.savedMonthSoFar') : t('fig.savedMonth');
+}
+
+function savedMonthSub(s: SummaryResponse): string {
+  const net = t('fig.net', { amount: money(s.netSaved, s.currency) });
+  if (s.period.complete !== false || s.transitSavedProjected === undefined) return net;
+  return `${net} \u00b7 ${t('pm.projected', { amount: money(s.transitSavedProjected, s.currency), net: money(s.netSavedProjected ?? null, s.currency) })}`;
 }
 
 function render(ctx: Ctx, d: Data, main: HTMLElement): void {
@@ -66,9 +77,10 @@ function render(ctx: Ctx, d: Data, main: HTMLElement): void {
       { label: t('fig.localContent'), value: pct(s.localContentShare, 1), testid: 'fig-content', note: t('fig.localContent.note'), coverage: s.coverage, tone: 'out' },
     ])]),
     card(t('overview.savings'), [figureGrid([
-      { label: t('fig.savedMonth'), value: money(d.month.transitSaved, cur), testid: 'fig-saved-month', note: t('fig.saved.note'), coverage: d.month.coverage, tone: 'money',
-        sub: t('fig.net', { amount: money(d.month.netSaved, cur) }) },
-      { label: t('fig.savedLaunch'), value: d.launch ? money(d.launch.transitSaved, cur) : '\u2014', testid: 'fig-saved-launch', note: t('fig.saved.note'), coverage: d.launch ? d.launch.coverage : null, tone: 'money',
+      { label: savedMonthLabel(d.month), value: money(d.month.transitSaved, cur), testid: 'fig-saved-month', coverage: d.month.coverage, tone: 'money',
+        note: `${t('fig.saved.note')} ${t('pm.partMonth.note')}${d.month.period.complete === false ? ` ${t('pm.projected.note')}` : ''}`,
+        sub: savedMonthSub(d.month) },
+      { label: t('fig.savedLaunch'), value: d.launch ? money(d.launch.transitSaved, cur) : '\u2014', testid: 'fig-saved-launch', note: `${t('fig.saved.note')} ${t('pm.partMonth.note')}`, coverage: d.launch ? d.launch.coverage : null, tone: 'money',
         sub: d.launch ? t('fig.net', { amount: money(d.launch.netSaved, cur) }) : undefined },
     ], 'figures-savings')]));
   drawTraffic(chart.canvas, d.traffic, ctx.tz, d.traffic.period.from, d.traffic.period.to);

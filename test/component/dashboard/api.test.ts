@@ -80,7 +80,7 @@ describe('figures (January 2026, computed by hand)', () => {
     expect(body.members).toBe(4);
     expect([body.portsUp, body.portsTotal]).toEqual([4, 5]);
     expect(body.source).toEqual({ kind: 'rollup', resolution: 300 });
-    expect(body.period).toEqual({ from: Date.UTC(2026, 0, 1), to: Date.UTC(2026, 1, 1), preset: 'month', timezone: 'UTC' });
+    expect(body.period).toEqual({ from: Date.UTC(2026, 0, 1), to: Date.UTC(2026, 1, 1), preset: 'month', timezone: 'UTC', complete: true, elapsedShare: 1 });
   });
 
   it('members (operator), with per-member figures and coverage', async () => {
@@ -200,8 +200,13 @@ describe('who sees what', () => {
     const imp = await get<ImpactResponse>('/api/impact?month=2026-02', c);
     expect(imp.status).toBe(200);
     expect(imp.body.ixps.map((i) => i.ixp)).toEqual(['tix', 'priv']);
-    // February so far (9.5 days) against all of January: growth = bytes(Feb)/bytes(Jan) − 1 < 0
-    expect(imp.body.ixps[0]!.growth!).toBeLessThan(0);
+    // Like for like: February so far (1 Feb 00:00 to 10 Feb 12:00, 9.5 days) against 1 Jan 00:00 to 10 Jan 12:00.
+    // In Mbit/s × days: January 85 × 9.5 − 4 × 0.5 (B has no data on 10 January) = 805.5; February 85 × 9.5 less
+    // its last 5-minute window (11:55, not closed at NOW) = 807.5 − 85/288. Growth = Feb / Jan − 1.
+    const row = imp.body.ixps[0]!;
+    expect(row.growth!).toBeCloseTo((807.5 - 85 / 288) / 805.5 - 1, 9);
+    expect(row).toMatchObject({ complete: false, elapsedShare: 9.5 / 28 });
+    expect(row.bytesPrevMonth).toBeCloseTo(805.5e6 * 86400 / 8, -3);
     expect((await get('/api/ixps/priv/members/65002', c)).status).toBe(200);
     expect((await get('/api/ixps/tix/ports/sw1/et1', c)).status).toBe(403);
     const a = await login('adm');

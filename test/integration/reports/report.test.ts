@@ -41,18 +41,23 @@ describe('report figures (hand-computed)', () => {
     expect(m[65001]!.coverage).toBeCloseTo(100 * 300 / MONTH_S, 12);
     // AS65002 content: buys no transit.
     expect(m[65002]).toMatchObject({ p95Mbps: 10, transitSaved: 0, netSaved: 0, bytes: 100 * 10e6 * 300 / 8, buysTransit: false });
-    // AS65003: two ports summed, in 10, out 0..19 → drop 1 → 18; 18 × 3 = 54; fee 50 × 14/28 = 25; net 29. The Feb 14 spike is not its.
-    expect(m[65003]).toMatchObject({ p95InMbps: 10, p95OutMbps: 18, p95Mbps: 18, transitSaved: 54, portFee: 25, netSaved: 29, bytes: 20 * 10e6 * 300 / 8, ports: 2, capacityMbps: 2000, isNew: true });
+    // AS65003 (joined 15 February, connected 14 of 28 days = 0.5): two ports summed, in 10, out 0..19 → drop 1 → 18;
+    // bill 18 × 3 = 54, × 0.5 = 27; fee 50 × 0.5 = 25; net 2. The Feb 14 spike is not its.
+    expect(m[65001]!.connectedShare).toBe(1);
+    expect(m[65003]).toMatchObject({ p95InMbps: 10, p95OutMbps: 18, p95Mbps: 18, transitSaved: 27, portFee: 25, netSaved: 2, connectedShare: 0.5, bytes: 20 * 10e6 * 300 / 8, ports: 2, capacityMbps: 2000, isNew: true });
     expect(m[65003]!.coverage).toBeCloseTo(20 * 300 / (14 * 86400), 12);
   });
   it('for the IXP', () => {
     const x = report.ixp;
-    expect(x).toMatchObject({ p95InMbps: 104, p95OutMbps: 13, p95Mbps: 104, transitSaved: 244, netSaved: 119, portFees: 125, peakMbps: 110, peakMethodSaved: 220, resolution: 300 });
+    // Saved 190 + 27 = 217; net 90 + 2 = 92; fees 100 + 25 = 125.
+    expect(x).toMatchObject({ p95InMbps: 104, p95OutMbps: 13, p95Mbps: 104, transitSaved: 217, netSaved: 92, portFees: 125, peakMbps: 110, peakMethodSaved: 220, resolution: 300 });
     expect(x.bytes).toBe(1.89375e11 + 3.75e10 + 7.5e9);
     expect(x.localContentShare).toBeCloseTo(0.16, 12);
     expect(x.coverage).toBeCloseTo(120 * 300 / MONTH_S, 12);
-    expect(report.growth.previousMonth).toEqual({ month: '2025-01', bytes: 3e9, change: 2.34375e11 / 3e9 - 1 });
-    expect(report.growth.previousYear).toEqual({ month: '2024-02', bytes: 0, change: null });
+    // January holds 10 windows of 31 days: coverage 3000 / 2,678,400 s, under 50 %: not comparable (and February 2024 has none).
+    expect(report.growth.previousMonth).toEqual({ month: '2025-01', bytes: 3e9, change: null, coverage: 3000 / 2678400,
+      notComparable: { label: '2025-01', coverage: 3000 / 2678400 }, reason: 'not comparable: January 2025 has < 1 % coverage' });
+    expect(report.growth.previousYear).toMatchObject({ month: '2024-02', bytes: 0, change: null, reason: 'not comparable: February 2024 has 0 % coverage' });
     expect(report.membership.count).toBe(3);
     expect(report.membership.new.map((n) => n.asn)).toEqual([65003]);
     expect(report.capacity).toMatchObject({ ports: 4, capacityMbps: 13000 });
@@ -70,8 +75,8 @@ describe('report figures (hand-computed)', () => {
     expect([report.ixp.p95InMbps, report.ixp.p95OutMbps, report.ixp.p95Mbps]).toEqual([p.inMbps, p.outMbps, p.mbps]);
   });
   it('headlines state the figures', () => {
-    expect(report.headlines[0]).toBe('In February 2025, members of MVIX exchanged 234.4 GB of traffic locally (7,712.5% more than in January 2025).');
-    expect(report.headlines).toContain('Peering at MVIX avoided 113 Mbit/s of international transit, saving US$244 this month (US$119 net of port fees).');
+    expect(report.headlines[0]).toBe('In February 2025, members of MVIX exchanged 234.4 GB of traffic locally.');
+    expect(report.headlines).toContain('Peering at MVIX avoided 113 Mbit/s of international transit, saving US$217 this month (US$92 net of port fees).');
     expect(report.headlines.at(-1)).toBe('These figures rest on measurements covering 1.5% of the month.');
   });
 });
@@ -86,7 +91,7 @@ describe('renderings', () => {
         p95_out_mbps: m.p95OutMbps, p95_mbps: m.p95Mbps, transit_saved: m.transitSaved, net_saved: m.netSaved, coverage: m.coverage, buys_transit: m.buysTransit });
     }
     const t = rows.find((x) => x.row === 'total')!;
-    expect(t).toMatchObject({ bytes: report.ixp.bytes, p95_mbps: 104, transit_saved: 244, net_saved: 119, local_content_share: report.ixp.localContentShare, coverage: report.ixp.coverage });
+    expect(t).toMatchObject({ bytes: report.ixp.bytes, p95_mbps: 104, transit_saved: 217, net_saved: 92, local_content_share: report.ixp.localContentShare, coverage: report.ixp.coverage });
   });
   it('escapes member text in HTML and neutralises formulas in CSV', () => {
     const html = renderHtml(report);
@@ -112,8 +117,15 @@ describe('renderings', () => {
     const { stdout } = await execFileP('pdftotext', ['-layout', out, '-']);
     const text = stdout.replace(/[\u00a0\u202f\s]+/g, ' ');
     expect(text).toContain("Rapport d'impact");
-    expect(text).toContain("En février 2025, les membres de MVIX ont échangé localement 234,4 Go de trafic (7 712,5 % de plus qu'en janvier 2025)");
-    expect(text).toContain('244 $US');
+    expect(text).toContain('En février 2025, les membres de MVIX ont échangé localement 234,4 Go de trafic.');
+    expect(text).toContain('217 $US');
+    expect(text).toContain('non comparable : janvier 2025 a une couverture de < 1 %');
+    // Categories, yes/no and month labels in French; bytes sent and received in two named columns.
+    expect(text).toMatch(/Dhiraagu AS65003 FAI oui/);
+    expect(text).toMatch(/Island CDN AS65002 contenu non/);
+    expect(text).toContain("Octets envoyés dans l'IXP");
+    expect(text).toContain("Octets reçus de l'IXP");
+    expect(text).toContain('janv. 2025');
     expect(text).toContain('Le contenu local a représenté 16,0 % du trafic échangé.');
     expect(text).toContain('Méthodologie');
   }, 150_000); // Chromium starts in ~10 s on an idle two-core box, slower when other suites run
@@ -149,7 +161,7 @@ describe('MRTG history in a report', () => {
     writeFileSync(other.configFile, readFileSync(other.configFile, 'utf8').replace('id: mvix', 'id: cvix').replace('currency: USD', 'currency: CVE'));
     writeFileSync(main.configFile, readFileSync(main.configFile, 'utf8') + 'dashboard:\n  ixpConfigs: [other/ixmeter.yaml]\n');
     const csv = parseReportCsv(await capture(['--ixp', 'all', '--month', '2025-02', '--format', 'csv', '--config', main.configFile]));
-    expect(csv.filter((r) => r.row === 'total').map((r) => [r.ixp, r.currency, r.transit_saved])).toEqual([['mvix', 'USD', 244], ['cvix', 'CVE', 244]]);
+    expect(csv.filter((r) => r.row === 'total').map((r) => [r.ixp, r.currency, r.transit_saved])).toEqual([['mvix', 'USD', 217], ['cvix', 'CVE', 217]]);
     const j = JSON.parse(await capture(['--ixp', 'all', '--month', '2025-02', '--format', 'json', '--config', main.configFile]));
     expect(j.reports.map((r: ReportModel) => r.ixp.name)).toEqual(['MVIX', 'Cabo Verde IX']);
   });
