@@ -157,6 +157,14 @@ const en = {
   'unit.perSec': '/s',
   'unit.B': 'B',
   'footer.text': 'ixmeter: measured on the IXP\u2019s own collector. Figures state their method and coverage.',
+  // accessibility: skip link, chart text alternatives (read by screen readers)
+  'a11y.skip': 'Skip to content',
+  'a11y.nav': 'Main',
+  'chart.alt.period': 'From {from} to {to}.',
+  'chart.alt.series': '{label}: peak {max} ({at}), average {avg}, latest {last}.',
+  'chart.alt.list': '{label}: {values}.',
+  'chart.alt.none': '{label}: no data.',
+  'chart.alt.status': 'Up {up} of the time with data; an outage in {down} of {n} bars; no data in {none}.',
 } as const;
 
 /** A UI string key. */

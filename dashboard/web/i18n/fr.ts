@@ -158,5 +158,13 @@ const fr: Messages = {
   'unit.perSec': '/s',
   'unit.B': 'o',
   'footer.text': 'ixmeter : mesuré par le collecteur de l\u2019IXP. Chaque chiffre indique sa méthode et sa couverture.',
+  // accessibility: skip link, chart text alternatives (read by screen readers)
+  'a11y.skip': 'Aller au contenu',
+  'a11y.nav': 'Principale',
+  'chart.alt.period': 'Du {from} au {to}.',
+  'chart.alt.series': '{label} : pic {max} ({at}), moyenne {avg}, dernière valeur {last}.',
+  'chart.alt.list': '{label} : {values}.',
+  'chart.alt.none': '{label} : aucune donnée.',
+  'chart.alt.status': 'En service {up} du temps mesuré ; une panne dans {down} des {n} barres ; aucune donnée dans {none}.',
 };
 export default fr;

@@ -158,5 +158,13 @@ const pt: Messages = {
   'unit.perSec': '/s',
   'unit.B': 'B',
   'footer.text': 'ixmeter: medido pelo coletor do próprio IXP. Cada número indica o seu método e cobertura.',
+  // accessibility: skip link, chart text alternatives (read by screen readers)
+  'a11y.skip': 'Saltar para o conteúdo',
+  'a11y.nav': 'Principal',
+  'chart.alt.period': 'De {from} a {to}.',
+  'chart.alt.series': '{label}: pico {max} ({at}), média {avg}, último valor {last}.',
+  'chart.alt.list': '{label}: {values}.',
+  'chart.alt.none': '{label}: sem dados.',
+  'chart.alt.status': 'Ativa {up} do tempo com dados; uma falha em {down} de {n} barras; sem dados em {none}.',
 };
 export default pt;
