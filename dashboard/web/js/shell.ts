@@ -257,6 +257,33 @@ function errorView(e: unknown, ctx: Ctx, retry: () => void): HTMLElement {
   return notice(t('common.error', { msg: (e as Error).message ?? String(e) }), 'error', b);
 }
 
+/**
+ * Keeps the keyboard focus across a redraw (a refresh, a language switch, a re-sorted table): when the
+ * focused element is replaced, its successor (same data-testid, in the same data-asn row) gets the focus,
+ * so a keyboard or screen reader user is not thrown back to the top of the page (WCAG 2.4.3).
+ * Only a removed element hands on its focus; a user who moved the focus elsewhere keeps it there.
+ */
+export function keepFocus(roots: HTMLElement[]): void {
+  let last: { node: Element; selector: string } | null = null;
+  document.addEventListener('focusin', (e) => {
+    const node = e.target instanceof Element ? e.target : null;
+    const id = node?.getAttribute('data-testid');
+    if (!node || !id) { last = null; return; }
+    const row = node.closest('[data-asn]')?.getAttribute('data-asn');
+    const own = `[data-testid="${CSS.escape(id)}"]`;
+    last = { node, selector: row ? `[data-asn="${CSS.escape(row)}"] ${own}` : own };
+  });
+  const restore = () => {
+    if (!last || last.node.isConnected) return;
+    const active = document.activeElement;
+    if (active && active !== document.body) return;
+    const next = document.querySelector(last.selector);
+    if (next instanceof HTMLElement) next.focus();
+  };
+  const mo = new MutationObserver(restore);
+  for (const r of roots) mo.observe(r, { childList: true, subtree: true });
+}
+
 /** Starts a page: language, session, IXP, period, data, render, refresh loop. */
 export async function startPage<D>(spec: PageSpec<D>): Promise<void> {
   setLang(pickLang());
@@ -330,6 +357,7 @@ export async function startPage<D>(spec: PageSpec<D>): Promise<void> {
   // Tables drawn by any page (also re-sorted ones, drawn without the shell) get their cell labels.
   labelTables(main);
   new MutationObserver(() => labelTables(main)).observe(main, { childList: true, subtree: true });
+  keepFocus([top, main]);
   main.setAttribute('tabindex', '-1');
   paint();
   await cycle();
