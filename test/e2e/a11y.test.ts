@@ -64,6 +64,13 @@ describe('WCAG 2.1 AA (axe-core) on every page, every role, every language', () 
             expect(c.label.length, `${where} ${c.id} label`).toBeGreaterThan(3);
             expect(c.desc, `${where} ${c.id} description`).toMatch(/\d/);
           }
+          // The traffic chart's description carries its key figures in the page's language and units.
+          const traffic = charts.find((c) => c.id === 'chart-traffic');
+          if (traffic) {
+            expect(traffic.desc, where).toMatch(/\d[\d.,\u202f\u00a0]*\s?[kMGT]?bit\/s/);
+            expect(traffic.desc, where).toContain({ en: 'peak', fr: 'pic', pt: 'pico' }[lang]);
+            expect(traffic.desc, where).toMatch(/\d+ (of|sur|de) \d+/);
+          }
           all.push(...await axeViolations(page, where));
         }
         expect(errors, `${role} ${lang} page errors`).toEqual([]);

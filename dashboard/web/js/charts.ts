@@ -93,10 +93,13 @@ export function chartSummary(chart: Chart, alt: ChartAlt = {}): string {
       parts.push(t('chart.alt.list', { label, values: pts.map((p) => `${at(p.i)} ${fmt(p.y)}`).join('; ') }));
       return;
     }
+    const total = (ds.data as unknown[]).length;
+    const cover = t('chart.alt.coverage', { n: pts.length, total });
     let max = pts[0];
     let sum = 0;
     for (const p of pts) { sum += p.y; if (p.y > max.y) max = p; }
-    parts.push(t('chart.alt.series', { label, max: fmt(max.y), at: at(max.i), avg: fmt(sum / pts.length), last: fmt(pts[pts.length - 1].y) }));
+    if (pts.every((p) => p.y === pts[0].y)) { parts.push(t('chart.alt.flat', { label, value: fmt(pts[0].y), cover })); return; }
+    parts.push(t('chart.alt.series', { label, max: fmt(max.y), at: at(max.i), avg: fmt(sum / pts.length), last: fmt(pts[pts.length - 1].y), cover }));
   });
   return parts.join(' ');
 }
