@@ -1,33 +1,23 @@
 // WCAG 2.1 A/AA in the browser: axe-core (@axe-core/playwright) on every page of PAGES, as each role that
-// can open it, in en, fr and pt, in Debian's Chromium. Each violation is printed with its rule and
-// elements. Also: <html lang> follows the chosen language and every chart has a text alternative.
+// can open it, in one language per test file (a11y-en/fr/pt.test.ts, so each file stays short), in
+// Debian's Chromium. Each violation is printed with its rule and elements. Also: <html lang> follows the
+// chosen language and every chart has a text alternative with its key figures.
 import type { Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
 import { PAGES, startFixtureDashboard, type FixtureDashboard, type Role } from './a11y-pages.ts';
 
-const LANGS = [
-  { lang: 'en', locale: 'en-GB' },
-  { lang: 'fr', locale: 'fr-FR' },
-  { lang: 'pt', locale: 'pt-PT' },
-] as const;
+/** The UI languages and a browser locale that picks each. */
+export const LANGS = {
+  en: 'en-GB',
+  fr: 'fr-FR',
+  pt: 'pt-PT',
+} as const;
 const ROLES: Role[] = ['public', 'member', 'operator', 'reporter'];
 /** The axe tags of WCAG 2.0 and 2.1, levels A and AA. */
 const WCAG_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
-let dash: FixtureDashboard | undefined;
-let browser: TestBrowser | undefined;
-
-beforeAll(async () => {
-  dash = await startFixtureDashboard();
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await dash?.stop();
-});
 
 /** Runs axe (WCAG 2.1 A/AA rules) on the page as it stands; returns one printable line per violation node. */
 async function axeViolations(page: Page, where: string): Promise<string[]> {
@@ -42,12 +32,27 @@ async function axeViolations(page: Page, where: string): Promise<string[]> {
   return lines;
 }
 
-describe('WCAG 2.1 AA (axe-core) on every page, every role, every language', () => {
-  for (const role of ROLES) {
-    const pages = PAGES.filter((p) => p.roles.includes(role));
-    it(`${role}: ${pages.map((p) => p.name).join(', ')} in en, fr, pt`, async () => {
-      const all: string[] = [];
-      for (const { lang, locale } of LANGS) {
+/** The axe suite of one language: every page of PAGES as every role that can open it. */
+export function axeSuite(lang: keyof typeof LANGS): void {
+  const locale = LANGS[lang];
+  let dash: FixtureDashboard | undefined;
+  let browser: TestBrowser | undefined;
+
+  beforeAll(async () => {
+    dash = await startFixtureDashboard();
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await dash?.stop();
+  });
+
+  describe(`WCAG 2.1 AA (axe-core) on every page, every role, in ${lang}`, () => {
+    for (const role of ROLES) {
+      const pages = PAGES.filter((p) => p.roles.includes(role));
+      it(`${role}: ${pages.map((p) => p.name).join(', ')}`, async () => {
+        const all: string[] = [];
         const { page, context, errors } = await browser!.page({ locale });
         await dash!.login(context, role);
         for (const p of pages) {
@@ -75,8 +80,8 @@ describe('WCAG 2.1 AA (axe-core) on every page, every role, every language', () 
         }
         expect(errors, `${role} ${lang} page errors`).toEqual([]);
         await context.close();
-      }
-      expect(all).toEqual([]);
-    }, 240_000);
-  }
-});
+        expect(all).toEqual([]);
+      }, 240_000);
+    }
+  });
+}
