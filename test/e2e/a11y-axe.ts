@@ -21,7 +21,8 @@ const WCAG_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /** Runs axe (WCAG 2.1 A/AA rules) on the page as it stands; returns one printable line per violation node. */
 async function axeViolations(page: Page, where: string): Promise<string[]> {
-  const r = await new AxeBuilder({ page }).withTags(WCAG_AA).analyze();
+  // resultTypes: full node lists for violations only (passes keep one node each): far less to serialise.
+  const r = await new AxeBuilder({ page }).withTags(WCAG_AA).options({ resultTypes: ['violations'] }).analyze();
   const lines: string[] = [];
   for (const v of r.violations) {
     for (const n of v.nodes) lines.push(`${where}: ${v.id} (${v.impact ?? '?'}) ${v.help} -> ${n.target.join(' ')} :: ${n.failureSummary?.replace(/\s+/g, ' ') ?? ''}`);

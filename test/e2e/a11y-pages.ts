@@ -44,6 +44,8 @@ export const PAGES: PageCase[] = [
   { name: 'port', url: `/port.html?ixp=${IXP.id}&switch=sw1&port=${encodeURIComponent('xe-0/0/1')}`, roles: ['member', 'operator'], ready: '[data-testid=chart-port-status]' },
   { name: 'impact', url: '/impact.html', roles: ['operator', 'reporter'], ready: '[data-testid=impact-table]' },
   { name: 'login', url: '/login.html', roles: ['public'], ready: '[data-testid=login-form]' },
+  // What a member sees when it opens another member's page: the refusal notice is a page too.
+  { name: 'member-forbidden', url: `/member.html?ixp=${IXP.id}&asn=65002`, roles: ['member'], ready: '[data-testid=notice-error]' },
 ];
 
 /** A running dashboard over the fixture data. */
