@@ -177,6 +177,16 @@ const en = {
   'pm.report.lang': 'Language',
   'pm.report.open': 'Open report',
   'pm.report.note': 'Opens on the last complete month. Give a year instead for the annual report.',
+  // accessibility: skip link, chart text alternatives (read by screen readers)
+  'a11y.skip': 'Skip to content',
+  'a11y.nav': 'Main',
+  'chart.alt.period': 'From {from} to {to}.',
+  'chart.alt.series': '{label}: peak {max} ({at}), average {avg}, latest {last}; {cover}.',
+  'chart.alt.flat': '{label}: {value} throughout; {cover}.',
+  'chart.alt.coverage': 'data in {n} of {total} steps',
+  'chart.alt.list': '{label}: {values}.',
+  'chart.alt.none': '{label}: no data.',
+  'chart.alt.status': 'Up {up} of the time with data; an outage in {down} of {n} bars; no data in {none}.',
 } as const;
 
 /** A UI string key. */

@@ -178,5 +178,15 @@ const fr: Messages = {
   'pm.report.lang': 'Langue',
   'pm.report.open': 'Ouvrir le rapport',
   'pm.report.note': 'S\u2019ouvre sur le dernier mois complet. Indiquez une année pour le rapport annuel.',
+  // accessibility: skip link, chart text alternatives (read by screen readers)
+  'a11y.skip': 'Aller au contenu',
+  'a11y.nav': 'Principale',
+  'chart.alt.period': 'Du {from} au {to}.',
+  'chart.alt.series': '{label} : pic {max} ({at}), moyenne {avg}, dernière valeur {last} ; {cover}.',
+  'chart.alt.flat': '{label} : {value} sur toute la période ; {cover}.',
+  'chart.alt.coverage': 'données pour {n} sur {total} pas',
+  'chart.alt.list': '{label} : {values}.',
+  'chart.alt.none': '{label} : aucune donnée.',
+  'chart.alt.status': 'En service {up} du temps mesuré ; une panne dans {down} des {n} barres ; aucune donnée dans {none}.',
 };
 export default fr;

@@ -178,5 +178,15 @@ const pt: Messages = {
   'pm.report.lang': 'Idioma',
   'pm.report.open': 'Abrir relatório',
   'pm.report.note': 'Abre no último mês completo. Indique um ano para o relatório anual.',
+  // accessibility: skip link, chart text alternatives (read by screen readers)
+  'a11y.skip': 'Saltar para o conteúdo',
+  'a11y.nav': 'Principal',
+  'chart.alt.period': 'De {from} a {to}.',
+  'chart.alt.series': '{label}: pico {max} ({at}), média {avg}, último valor {last}; {cover}.',
+  'chart.alt.flat': '{label}: {value} em todo o período; {cover}.',
+  'chart.alt.coverage': 'dados em {n} de {total} intervalos',
+  'chart.alt.list': '{label}: {values}.',
+  'chart.alt.none': '{label}: sem dados.',
+  'chart.alt.status': 'Ativa {up} do tempo com dados; uma falha em {down} de {n} barras; sem dados em {none}.',
 };
 export default pt;

@@ -58,5 +58,5 @@ export function drawHistory(canvas: HTMLCanvasElement, history: MonthFigures[], 
         },
       },
     },
-  });
+  }, { value: (v, ds) => (ds === 1 ? money(v, currency) : bps(v)) });
 }

@@ -29,5 +29,5 @@ export function drawImpact(canvas: HTMLCanvasElement, r: ImpactResponse, prevLab
         title: { display: false, text: t('impact.chart') },
       },
     },
-  });
+  }, { value: (v) => bytes(v) });
 }

@@ -120,7 +120,7 @@ function header(ctx: Ctx, current: PageId, onLang: (l: Lang) => void): HTMLEleme
     tools.push(el('label', { class: 'tool' }, el('span', { class: 'sr-only' }, t('nav.ixp')), sel));
   }
   const langSel = el('select', { 'data-testid': 'lang-select', 'aria-label': t('nav.language'), class: 'select' },
-    ...LANGS.map((l) => el('option', { value: l.code, selected: l.code === lang() }, l.label)));
+    ...LANGS.map((l) => el('option', { value: l.code, lang: l.code, selected: l.code === lang() }, l.label)));
   langSel.addEventListener('change', () => onLang(langSel.value as Lang));
   tools.push(el('label', { class: 'tool' }, el('span', { class: 'sr-only' }, t('nav.language')), langSel));
 
@@ -137,11 +137,12 @@ function header(ctx: Ctx, current: PageId, onLang: (l: Lang) => void): HTMLEleme
   }
 
   return el('div', { class: 'top-inner' },
+    el('a', { href: '#main', class: 'skip', 'data-testid': 'skip-link' }, t('a11y.skip')),
     el('a', { href: ctx.ixp ? pageHref(ctx, 'overview') : '/index.html', class: 'brand', 'data-testid': 'brand' },
       el('span', { class: 'brand-mark', 'aria-hidden': 'true' }),
       el('span', { class: 'brand-name' }, 'ixmeter'),
       ctx.ixp ? el('span', { class: 'brand-ixp', 'data-testid': 'ixp-name' }, ctx.ixp.name) : null),
-    el('nav', { class: 'nav', 'aria-label': 'main' }, ...links),
+    el('nav', { class: 'nav', 'aria-label': t('a11y.nav') }, ...links),
     el('div', { class: 'tools' }, ...tools));
 }
 
@@ -256,6 +257,33 @@ function errorView(e: unknown, ctx: Ctx, retry: () => void): HTMLElement {
   return notice(t('common.error', { msg: (e as Error).message ?? String(e) }), 'error', b);
 }
 
+/**
+ * Keeps the keyboard focus across a redraw (a refresh, a language switch, a re-sorted table): when the
+ * focused element is replaced, its successor (same data-testid, in the same data-asn row) gets the focus,
+ * so a keyboard or screen reader user is not thrown back to the top of the page (WCAG 2.4.3).
+ * Only a removed element hands on its focus; a user who moved the focus elsewhere keeps it there.
+ */
+export function keepFocus(roots: HTMLElement[]): void {
+  let last: { node: Element; selector: string } | null = null;
+  document.addEventListener('focusin', (e) => {
+    const node = e.target instanceof Element ? e.target : null;
+    const id = node?.getAttribute('data-testid');
+    if (!node || !id) { last = null; return; }
+    const row = node.closest('[data-asn]')?.getAttribute('data-asn');
+    const own = `[data-testid="${CSS.escape(id)}"]`;
+    last = { node, selector: row ? `[data-asn="${CSS.escape(row)}"] ${own}` : own };
+  });
+  const restore = () => {
+    if (!last || last.node.isConnected) return;
+    const active = document.activeElement;
+    if (active && active !== document.body) return;
+    const next = document.querySelector(last.selector);
+    if (next instanceof HTMLElement) next.focus();
+  };
+  const mo = new MutationObserver(restore);
+  for (const r of roots) mo.observe(r, { childList: true, subtree: true });
+}
+
 /** Starts a page: language, session, IXP, period, data, render, refresh loop. */
 export async function startPage<D>(spec: PageSpec<D>): Promise<void> {
   setLang(pickLang());
@@ -326,6 +354,11 @@ export async function startPage<D>(spec: PageSpec<D>): Promise<void> {
   };
 
   setInterval(() => countdownTimer.fn?.(), 1000);
+  // Tables drawn by any page (also re-sorted ones, drawn without the shell) get their cell labels.
+  labelTables(main);
+  new MutationObserver(() => labelTables(main)).observe(main, { childList: true, subtree: true });
+  keepFocus([top, main]);
+  main.setAttribute('tabindex', '-1');
   paint();
   await cycle();
 }
@@ -333,7 +366,45 @@ export async function startPage<D>(spec: PageSpec<D>): Promise<void> {
 /** A sortable-table header cell: a button with `data-testid=sort-<key>`. */
 export function sortHeader(label: string, key: string, active: string, dir: 1 | -1, onSort: (key: string) => void, numeric = true): HTMLElement {
   const b = el('button', { type: 'button', class: 'sort', 'data-testid': `sort-${key}`, title: t('members.sortBy', { col: label }) },
-    label, key === active ? (dir < 0 ? ' \u25be' : ' \u25b4') : '');
+    label, key === active ? el('span', { 'aria-hidden': 'true' }, dir < 0 ? ' \u25be' : ' \u25b4') : '');
   b.addEventListener('click', () => onSort(key));
-  return el('th', { class: numeric ? 'num' : '', 'aria-sort': key === active ? (dir < 0 ? 'descending' : 'ascending') : 'none' }, b);
+  return el('th', { class: numeric ? 'num' : '', scope: 'col', 'data-label': label, 'aria-sort': key === active ? (dir < 0 ? 'descending' : 'ascending') : 'none' }, b);
+}
+
+/**
+ * Gives every cell of every `.table` under `root` the text of its column header as `data-label` (the
+ * narrow-screen CSS shows it before the value when rows stack) and every header `scope=col`. Explicit
+ * ARIA table roles keep the table a table for screen readers when the CSS changes its display.
+ * Idempotent; cells that already carry a data-label keep it. Header text is ours or API text set as an
+ * attribute value, never parsed as HTML.
+ */
+export function labelTables(root: ParentNode): void {
+  for (const table of Array.from(root.querySelectorAll<HTMLTableElement>('table.table'))) {
+    table.setAttribute('role', 'table');
+    const head = table.tHead?.rows[table.tHead.rows.length - 1];
+    const labels: string[] = [];
+    if (head) {
+      for (const th of Array.from(head.cells)) {
+        const label = (th.dataset.label ?? th.textContent ?? '').trim();
+        for (let k = 0; k < (th.colSpan || 1); k++) labels.push(label);
+        if (th.tagName === 'TH') { th.setAttribute('scope', 'col'); th.setAttribute('role', 'columnheader'); }
+      }
+    }
+    for (const group of [table.tHead, ...Array.from(table.tBodies), table.tFoot]) {
+      if (!group) continue;
+      group.setAttribute('role', 'rowgroup');
+      for (const row of Array.from(group.rows)) {
+        row.setAttribute('role', 'row');
+        let col = 0;
+        for (const cell of Array.from(row.cells)) {
+          if (group !== table.tHead) {
+            cell.setAttribute('role', cell.tagName === 'TH' ? 'rowheader' : 'cell');
+            const label = labels[col];
+            if (label && !cell.hasAttribute('data-label')) cell.setAttribute('data-label', label);
+          }
+          col += cell.colSpan || 1;
+        }
+      }
+    }
+  }
 }

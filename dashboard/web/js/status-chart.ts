@@ -30,6 +30,15 @@ export function drawStatus(canvas: HTMLCanvasElement, p: PortDetailResponse): Ch
     xs.push(p.t[i]);
     ups.push(worst);
   }
+  // The up share over every step with data (not the merged worst-of bars the chart draws).
+  const raw = p.operUp.filter((u): u is number => u !== null && u !== undefined);
+  const known = ups.filter((u): u is number => u !== null);
+  const summary = t('chart.alt.status', {
+    up: pct(raw.length ? raw.reduce((a, b) => a + b, 0) / raw.length : null, 2),
+    down: known.filter((u) => u < 0.999).length,
+    n: ups.length,
+    none: ups.length - known.length,
+  });
   return draw(canvas, {
     type: 'bar',
     data: {
@@ -64,5 +73,5 @@ export function drawStatus(canvas: HTMLCanvasElement, p: PortDetailResponse): Ch
         },
       },
     },
-  });
+  }, { lead: t('chart.alt.period', { from: dateTime(p.period.from, tz), to: dateTime(p.period.to, tz) }), summary });
 }
