@@ -149,3 +149,33 @@ export function displayRole(role: PortRoleRow['role'] | undefined, owned: boolea
   if (role === 'trunk' || role === 'uplink' || role === 'service' || role === 'lag-link') return role;
   return owned ? 'member' : role === 'lag' ? 'lag' : 'unassigned';
 }
+
+/**
+ * A member's ports as counted: the IXP's own ports (trunk, uplink, service) dropped; a LAG link replaced by its LAG
+ * when the LAG's counters are used; a LAG whose counters are absent replaced by its links. Each port at most once.
+ * `make` builds the replacement from the port it replaces (keeping its time range and source).
+ */
+export function countedPorts<T extends { switch: string; port: string }>(ports: T[], roles: PortRoleRow[], make: (from: T, port: string) => T = (f, port) => ({ ...f, port })): T[] {
+  if (roles.length === 0) return ports;
+  const byKey = new Map(roles.map((r) => [`${r.switch}\u0000${r.port}`, r]));
+  const out: T[] = [];
+  const seen = new Set<string>();
+  const add = (p: T) => {
+    const k = JSON.stringify(p);
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.push(p);
+  };
+  for (const p of ports) {
+    const r = byKey.get(`${p.switch}\u0000${p.port}`);
+    if (!r) { add(p); continue; }
+    if (r.role === 'trunk' || r.role === 'uplink' || r.role === 'service') continue;
+    if (r.role === 'lag-link' && r.lag) { add(make(p, r.lag)); continue; }
+    if (r.role === 'lag' && r.counted === 'links') {
+      for (const l of roles) if (l.switch === p.switch && l.lag === r.port && countsForMembers(l.role)) add(make(p, l.port));
+      continue;
+    }
+    add(p);
+  }
+  return out;
+}
