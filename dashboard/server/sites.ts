@@ -159,6 +159,8 @@ export function createSitesService(deps: SitesDeps) {
       const trunkPorts = states.filter((p) => roleOfPort(p, roles) === 'trunk');
       const peerOf = (p: PortState): { switch: string; port: string; name: string | null } | null =>
         p.peer ?? (roles.get(p.switch)?.links.get(p.port) ?? null);
+      // Ends with a configured other end first: the switch whose config names the link is its `a` end.
+      trunkPorts.sort((x, y) => Number(!peerOf(x)) - Number(!peerOf(y)));
       const pairs: { name: string; a: PortState; b: PortState | null }[] = [];
       const used = new Set<string>();
       for (const p of trunkPorts) {
