@@ -13,6 +13,7 @@ import {
   transition, INITIAL_STATE, evaluatePortDown, evaluateUtilisation, evaluateErrors, evaluateUnreachable, evaluateBacklog,
   evaluateCollapse, type AlertState, type Finding, type PortView, type Policy,
 } from './rules.ts';
+import { createCapacitySource, evaluateCapacity } from './capacity.ts';
 import { buildMessage, smsText, type AlertMessage } from './message.ts';
 import { ChannelError, type Channel } from './channel.ts';
 import { createWebhookChannel } from './webhook.ts';
@@ -181,6 +182,9 @@ export function createAlerts(cfg: { alerts: AlertsConfig; ixp?: Pick<IxpConfig, 
     }
   }
 
+  let capacity: ReturnType<typeof createCapacitySource> | undefined;
+  let capacityAt = -Infinity;
+
   function enqueue(m: AlertMessage): void {
     if (!outbox) return;
     const t = now();
@@ -266,6 +270,7 @@ export function createAlerts(cfg: { alerts: AlertsConfig; ixp?: Pick<IxpConfig, 
       outbox = openOutbox(deps.db);
       states = outbox.loadStates();
       history = deps.history ?? rollupHistory(deps.db);
+      capacity = createCapacitySource(deps.db, (sw, port) => memberLabel(sw, port, now()));
       if (!modem && !deps.channels && a.channels.sms) {
         const sms = a.channels.sms;
         modem = createModem(
@@ -319,6 +324,14 @@ export function createAlerts(cfg: { alerts: AlertsConfig; ixp?: Pick<IxpConfig, 
           }
         }
         if (deps.backlogAge) findings.push(...evaluateBacklog(deps.backlogAge(), a.rules.forwardBacklog));
+        // Capacity ahead of time (issue 14): forecasts from the store's rollups, evaluated at most once a minute.
+        const cap = a.rules.capacity ?? { enabled: true, threshold: 0.8, withinDays: 60 };
+        if (cap.enabled && capacity && t - capacityAt >= 60_000) {
+          capacityAt = t;
+          try { findings.push(...evaluateCapacity(capacity.forecasts(t, cap.threshold), cap, t)); } catch (err) {
+            log.sampled('warn', 'capacity', { err: (err as Error).message }, 'cannot read the capacity history', 600_000);
+          }
+        }
         apply(findings, t);
       } catch (err) {
         log.sampled('error', `onPoll:${poll.switch}`, { switch: poll.switch, err: (err as Error).message }, 'alert evaluation failed', 60_000);
