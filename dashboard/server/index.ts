@@ -16,6 +16,7 @@ import { resolveMembers } from '../../collector/members/index.ts';
 import { createService, type IxpContext, type SavedValue } from './service.ts';
 import { createSitesService } from './sites.ts';
 import { trunkRoutes } from './routes/trunks.ts';
+import { graphRoutes } from './routes/graphs.ts';
 
 /** What the app gives each further router (app.ts `routes`). */
 type SiteRouteHelpers = { principal(req: import('express').Request): import('./auth.ts').Principal; now: () => number };
@@ -96,7 +97,11 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
       const service = createService({ reader, ixps, now: deps.now, saved });
       // Sites, switches, trunks and capacity forecasts (issue 14).
       const sites = createSitesService({ reader, service, now: deps.now });
-      const siteRoutes = [(h: SiteRouteHelpers) => trunkRoutes({ service, sites, principal: h.principal, now: h.now })];
+      const siteRoutes = [
+        (h: SiteRouteHelpers) => trunkRoutes({ service, sites, principal: h.principal, now: h.now }),
+        // Public aggregate images for the IXP's website (no login; public IXPs only).
+        (h: SiteRouteHelpers) => graphRoutes({ service, now: h.now }),
+      ];
       const version = VERSION;
       const app = createApp({
         service, users: deps.users ?? createUserStore(cfg.dashboard.usersFile), readerKind: reader.kind,

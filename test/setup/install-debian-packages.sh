@@ -20,6 +20,7 @@ have systemd-analyze || need+=(systemd)
 have pmacctd || need+=(pmacct)          # lab: a real sFlow v5 agent (pmacctd + sfprobe) and collector (sfacctd)
 have fping || need+=(fping)             # latency probes
 have systemd-nspawn || need+=(systemd-container)  # deploy: the units under a real systemd in a container
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)  # website graph PNGs: the font they are drawn in
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   echo "tests need these Debian packages: ${need[*]} (run as root, or install them: apt-get install ${need[*]})" >&2
