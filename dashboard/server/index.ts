@@ -14,12 +14,6 @@ import { createApp } from './app.ts';
 import { reportRoutes } from './routes/report.ts';
 import { resolveMembers } from '../../collector/members/index.ts';
 import { createService, type IxpContext, type SavedValue } from './service.ts';
-import { createSitesService } from './sites.ts';
-import { trunkRoutes } from './routes/trunks.ts';
-import { graphRoutes } from './routes/graphs.ts';
-
-/** What the app gives each further router (app.ts `routes`). */
-type SiteRouteHelpers = { principal(req: import('express').Request): import('./auth.ts').Principal; now: () => number };
 import { createSavedFigures, type SavedFigures } from './saved.ts';
 import path from 'node:path';
 import { createUserStore, type UserStore } from './users.ts';
@@ -95,20 +89,13 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
       const figuresFile = cfg.dashboard.figuresFile ?? (reader.kind === 'sqlite' ? path.join(path.dirname(cfg.store.path), 'dashboard-figures.json') : '');
       saved = figuresFile ? createSavedFigures<SavedValue>(figuresFile, log) : undefined;
       const service = createService({ reader, ixps, now: deps.now, saved });
-      // Sites, switches, trunks and capacity forecasts (issue 14).
-      const sites = createSitesService({ reader, service, now: deps.now });
-      const siteRoutes = [
-        (h: SiteRouteHelpers) => trunkRoutes({ service, sites, principal: h.principal, now: h.now }),
-        // Public aggregate images for the IXP's website (no login; public IXPs only).
-        (h: SiteRouteHelpers) => graphRoutes({ service, now: h.now }),
-      ];
       const version = VERSION;
       const app = createApp({
         service, users: deps.users ?? createUserStore(cfg.dashboard.usersFile), readerKind: reader.kind,
         trustProxy: cfg.dashboard.trustProxy, webDir: deps.webDir, version, log, now: deps.now,
         publicTtl: cfg.dashboard.publicCacheSeconds,
         // The monthly impact report (GET /api/ixps/:ixp/report), then any further routers.
-        routes: [...[reportRouter, ...(deps.routes ?? [])].map((make) => (h: SiteRouteHelpers) => make({ ...h, db, ixps })), ...siteRoutes],
+        routes: [reportRouter, ...(deps.routes ?? [])].map((make) => (h) => make({ ...h, db, ixps })),
       });
       const listen = deps.listen ?? cfg.dashboard.listen ?? '0.0.0.0:3000';
       const i = listen.lastIndexOf(':');

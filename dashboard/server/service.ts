@@ -300,6 +300,8 @@ export function createService(deps: ServiceDeps) {
 
   return {
     ctx,
+    /** The reader (sites, trunks and capacity views read windows through it). */
+    reader,
     ixpIds(): string[] { return [...byId.keys()]; },
 
     /** Static IXP info (access is filled in by the route). */

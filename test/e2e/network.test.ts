@@ -6,8 +6,6 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { createApp } from '../../dashboard/server/app.ts';
 import { createService } from '../../dashboard/server/service.ts';
-import { createSitesService } from '../../dashboard/server/sites.ts';
-import { trunkRoutes } from '../../dashboard/server/routes/trunks.ts';
 import { createSqliteReader } from '../../dashboard/readers/sqlite.ts';
 import { hashPassword, type UserRecord } from '../../dashboard/server/users.ts';
 import { saveRoles } from '../../collector/members/roleStore.ts';
@@ -30,10 +28,8 @@ beforeAll(async () => {
   const reader = createSqliteReader(store.db);
   // The fixture's data ends on 10 February 2026; the browser's clock is today's, so ask for January by URL.
   const service = createService({ reader, ixps });
-  const sites = createSitesService({ reader, service });
   const app = createApp({
     service, users: { find: (n) => users.find((u) => u.username === n) }, readerKind: 'sqlite', webDir: path.resolve('dist/web'),
-    routes: [(h) => trunkRoutes({ service, sites, principal: h.principal, now: h.now })],
   });
   const port = await freeTcpPort();
   server = await new Promise<Server>((resolve) => { const s = app.listen(port, '127.0.0.1', () => resolve(s)); });
@@ -65,6 +61,13 @@ describe('network page', () => {
     expect(await page.locator('[data-testid=trunk-forecast]').textContent()).toBe('not enough history');
     expect(await page.locator('[data-testid=capacity-row]').count()).toBe(6); // et1..et5 (et5 by its ifAlias) and the trunk
     expect(await page.locator('[data-testid=nav-network]').count()).toBe(1);
+    // The members table carries each member's soonest forecast.
+    await page.goto(`${base}/members.html?ixp=tix&period=custom&from=2026-01-01&to=2026-01-31`);
+    await page.waitForSelector('body[data-ready=true]', { timeout: 20_000 });
+    await expect.poll(() => page.locator('[data-testid=member-forecast]').count()).toBe(4);
+    expect(await page.locator('[data-testid=member-forecast]').first().textContent()).toBe('not enough history');
+    await page.goto(`${base}/network.html?ixp=tix&period=custom&from=2026-01-01&to=2026-01-31`);
+    await page.waitForSelector('body[data-ready=true]', { timeout: 20_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'network.png'), fullPage: true });
     expect(errors).toEqual([]);
     expect(cons.filter((c) => /Refused|CSP/i.test(c))).toEqual([]);

@@ -3,17 +3,12 @@
 import type { CapacityForecast, CapacityResponse, SitesResponse, TrunkEnd, TrunksResponse } from '../../api.ts';
 import { get, seg } from './api.ts';
 import { el, replace } from './dom.ts';
-import { bps, bytes, mbps, month, pct, signedPct } from './format.ts';
+import { bps, bytes, mbps, pct, signedPct } from './format.ts';
 import { t } from './i18n.ts';
 import { card, coverageBadge, notice, periodQuery, startPage, type Ctx } from './shell.ts';
+import { forecastText } from './forecast-text.ts';
 
 interface NetworkData { sites: SitesResponse; trunks: TrunksResponse | null; capacity: CapacityResponse | null }
-
-/** A forecast in words: "around March 2027 (February 2027 – May 2027)", or why there is none. */
-export function forecastText(f: CapacityForecast): string {
-  if (f.status !== 'forecast') return t(`fc.${f.status}`);
-  return t('fc.forecast', { month: month(f.crossing!), from: month(f.earliest!), to: f.latest ? month(f.latest) : t('fc.later') });
-}
 
 function utilCell(u: number | null): HTMLElement {
   if (u === null) return el('td', { class: 'num muted' }, '\u2014');

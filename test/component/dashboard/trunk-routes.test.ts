@@ -5,8 +5,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../dashboard/server/app.ts';
 import { createService } from '../../../dashboard/server/service.ts';
-import { createSitesService } from '../../../dashboard/server/sites.ts';
-import { trunkRoutes } from '../../../dashboard/server/routes/trunks.ts';
 import { createSqliteReader } from '../../../dashboard/readers/sqlite.ts';
 import { hashPassword, type UserRecord } from '../../../dashboard/server/users.ts';
 import { saveRoles } from '../../../collector/members/roleStore.ts';
@@ -31,10 +29,8 @@ beforeAll(async () => {
   const ixps = contexts(false).map((c) => ({ ...c, switches: [{ name: SW, site: 'Malé' }] }));
   const reader = createSqliteReader(store.db);
   const service = createService({ reader, ixps, now: () => NOW });
-  const sites = createSitesService({ reader, service, now: () => NOW });
   const app = createApp({
     service, users: { find: (n) => users.find((u) => u.username === n) }, readerKind: 'sqlite', now: () => NOW, webDir: '/nonexistent',
-    routes: [(h) => trunkRoutes({ service, sites, principal: h.principal, now: h.now })],
   });
   server = await new Promise<Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

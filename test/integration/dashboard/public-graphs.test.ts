@@ -13,7 +13,6 @@ import { createSqliteReader } from '../../../dashboard/readers/sqlite.ts';
 import { createService } from '../../../dashboard/server/service.ts';
 import { createApp } from '../../../dashboard/server/app.ts';
 import { createUserStore, saveUsers } from '../../../dashboard/server/users.ts';
-import { graphRoutes } from '../../../dashboard/server/routes/graphs.ts';
 import { renderGraphSvg } from '../../../dashboard/server/graph-image.ts';
 import { freeTcpPort } from '../../helpers/ports.ts';
 import { launchBrowser, type TestBrowser } from '../../helpers/browser.ts';
@@ -44,7 +43,7 @@ beforeAll(async () => {
   });
   const usersFile = path.join(dir, 'users.json');
   saveUsers(usersFile, []);
-  const app = createApp({ service, users: createUserStore(usersFile), readerKind: 'sqlite', routes: [(h) => graphRoutes({ service, now: h.now })] });
+  const app = createApp({ service, users: createUserStore(usersFile), readerKind: 'sqlite' });
   const port = await freeTcpPort();
   server = await new Promise<Server>((resolve) => { const s = app.listen(port, '127.0.0.1', () => resolve(s)); });
   base = `http://127.0.0.1:${port}`;
