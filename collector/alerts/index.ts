@@ -14,6 +14,7 @@ import {
   evaluateCollapse, type AlertState, type Finding, type PortView, type Policy,
 } from './rules.ts';
 import { createCapacitySource, evaluateCapacity } from './capacity.ts';
+import { loadRoles } from '../members/roleStore.ts';
 import { buildMessage, smsText, type AlertMessage } from './message.ts';
 import { ChannelError, type Channel } from './channel.ts';
 import { createWebhookChannel } from './webhook.ts';
@@ -182,6 +183,16 @@ export function createAlerts(cfg: { alerts: AlertsConfig; ixp?: Pick<IxpConfig, 
     }
   }
 
+  // The IXP's own ports (port roles, migration 007), re-read once a minute: watched by the port-down rule.
+  let ownPorts: { at: number; roles: Map<string, string> } | undefined;
+  function ownPortOf(sw: string, port: string, t: number): string | undefined {
+    if (!ownPorts || t - ownPorts.at > 60_000 || t < ownPorts.at) {
+      let roles = new Map<string, string>();
+      try { roles = new Map(loadRoles(deps.db).filter((r) => r.role === 'trunk' || r.role === 'uplink' || r.role === 'service').map((r) => [`${r.switch}\u0000${r.port}`, r.role!])); } catch { /* no roles table */ }
+      ownPorts = { at: t, roles };
+    }
+    return ownPorts.roles.get(`${sw}\u0000${port}`);
+  }
   let capacity: ReturnType<typeof createCapacitySource> | undefined;
   let capacityAt = -Infinity;
 
@@ -304,7 +315,7 @@ export function createAlerts(cfg: { alerts: AlertsConfig; ixp?: Pick<IxpConfig, 
           for (const r of result?.rates ?? []) byIndex.set(r.ifIndex, r);
           const views: PortView[] = sample.interfaces.map((i) => ({
             switch: sample.switch, name: i.name, alias: i.alias, operStatus: i.operStatus, adminStatus: i.adminStatus,
-            member: memberLabel(sample.switch, i.name, t), rate: byIndex.get(i.ifIndex),
+            member: memberLabel(sample.switch, i.name, t), rate: byIndex.get(i.ifIndex), ownPort: ownPortOf(sample.switch, i.name, t),
           }));
           findings.push(...evaluatePortDown(views, a.rules.portDown), ...evaluateUtilisation(views, a.rules.utilisation), ...evaluateErrors(views, a.rules.errors));
           if (result) {

@@ -95,3 +95,16 @@ describe('evaluateCapacity (truth table)', () => {
     expect(evaluateCapacity(ports.slice(1, 2), { ...rule, withinDays: 10 }, t)[0]!.bad).toBe(false);
   });
 });
+
+describe('port-down on the IXP\'s own ports', () => {
+  it('a trunk without ifAlias or member is watched like a member port', async () => {
+    const iface = (ifIndex: number, name: string, operStatus: number) => ({ ifIndex, name, descr: name, alias: '', speedMbps: 100_000, operStatus, adminStatus: 1, ifType: 6, hc: true, inOctets: 0n, outOctets: 0n, inPkts: 0n, outPkts: 0n, pktsHc: true, inErrors: 0n, outErrors: 0n, inDiscards: 0n, outDiscards: 0n, discontinuityTime: null });
+    const sample = { switch: 'sw1', time: T0, mono: 0, sysUpTime: 100, interfaces: [iface(49, 'Ethernet49', 2), iface(50, 'Ethernet50', 2)] };
+    alerts.onPoll({ switch: 'sw1', t: T0, ok: true }, sample, null);
+    await alerts.flush();
+    const down = sent.filter((m) => m.rule === 'port-down');
+    // Ethernet49 is a trunk (port_roles); Ethernet50 has no alias, member or role: not watched by default.
+    expect(down.map((m) => [m.port, m.member])).toEqual([['Ethernet49', 'trunk']]);
+    expect(down[0]!.text).toMatch(/^MVIX: .*DOWN sw1 Ethernet49 \(trunk\): port down$/);
+  });
+});
