@@ -15,6 +15,8 @@ import { createAlerts } from './alerts/index.ts';
 import { createForwarder } from './forward/index.ts';
 import { createMetrics } from './metrics/index.ts';
 import { resolveMembers } from './members/index.ts';
+import { compileRoles, portRoles, type CompiledRoles } from './members/roles.ts';
+import { createRoleWriter } from './members/roleStore.ts';
 
 /** Exit code of a collector that lost its local store (disk full, read-only): systemd restarts it. */
 export const EXIT_STORE_FAILED = 3;
@@ -129,6 +131,20 @@ export function createCollector(config: Config, deps: CollectorDeps = {}): Colle
     return true;
   }
 
+  // Port roles (issue 14): the roles of each poll's interfaces, stored when they change (migration 007).
+  const roleWriter = createRoleWriter(() => store!.db, () => clock.now());
+  const compiledRoles = new Map<string, CompiledRoles>();
+  function saveSwitchRoles(sw: SwitchConfig, sample: Sample): void {
+    try {
+      let c = compiledRoles.get(sw.name);
+      if (!c) compiledRoles.set(sw.name, (c = compileRoles(sw)));
+      const ifs = sample.interfaces.map((i) => ({ ifIndex: i.ifIndex, name: i.name, ifType: i.ifType, hasCounters: i.inOctets !== null || i.outOctets !== null }));
+      if (roleWriter(sw.name, portRoles(sw.name, c, ifs, sample.stack ?? [])) && sample.stack?.length) log.debug({ switch: sw.name }, 'port roles updated');
+    } catch (err) {
+      log.sampled('error', `roles:${sw.name}`, { switch: sw.name, err: (err as Error)?.message }, `switch ${sw.name}: store port roles: ${(err as Error)?.message}`);
+    }
+  }
+
   async function pollOne(sw: SwitchConfig): Promise<void> {
     if (fatal) return;
     const client = clients.get(sw.name);
@@ -137,7 +153,9 @@ export function createCollector(config: Config, deps: CollectorDeps = {}): Colle
     let sample: Sample;
     try {
       const f = filters.get(sw.name) ?? {};
-      sample = await pollSwitch(client, { name: sw.name, include: f.include, exclude: f.exclude, maxRepetitions: sw.maxRepetitions }, clock);
+      // Port roles (issue 14): ignored ports are not polled; ifStackTable is read hourly for LAGs.
+      const exclude = [...(f.exclude ?? []), ...(sw.roles?.ignored ?? [])];
+      sample = await pollSwitch(client, { name: sw.name, include: f.include, exclude, maxRepetitions: sw.maxRepetitions, stack: sw.roles?.lags !== false }, clock);
     } catch (err) {
       const raw = (err as Error)?.message ?? String(err);
       // pollSwitch's SnmpError already names the switch and step; anything else gets them here.
@@ -151,6 +169,7 @@ export function createCollector(config: Config, deps: CollectorDeps = {}): Colle
     const poll: PollRecord = { switch: sw.name, t: sample.time, durationMs: clock.mono() - t0, ok: true, ports: sample.interfaces.length, sysUpTime: sample.sysUpTime };
     if (write(poll, sample, result)) {
       prevs.set(sw.name, sample);
+      saveSwitchRoles(sw, sample);
       log.debug({ switch: sw.name, ports: poll.ports, rates: result?.rates.length ?? 0, gaps: result?.gaps.length ?? 0, ms: Math.round(poll.durationMs) }, 'poll stored');
     }
   }

@@ -368,3 +368,110 @@ export interface ImpactRow {
   complete: boolean;
   elapsedShare: number;
 }
+
+// ---------------------------------------------------------------- sites, switches, trunks, capacity (issue 14)
+
+/** Member traffic of one switch or one site over a period. Member ports only: trunks, uplinks and service ports never count. */
+export interface AggregateFigures {
+  /** Member ports (a LAG counts once) and how many are up now. */
+  memberPorts: number;
+  portsUp: number;
+  /** Σ speed of the member ports, Mbit/s. */
+  capacityMbps: number;
+  /** Traffic now (latest poll): received from members / sent to members. */
+  inBps: number | null;
+  outBps: number | null;
+  /** Bytes received from members over the period (as the exchange's bytes). */
+  bytes: number;
+  p95: P95;
+  peakBps: number | null;
+  /** p95.mbps / capacityMbps; null without capacity. */
+  utilP95: number | null;
+  /** Share of the period's 5-minute samples present. */
+  coverage: number;
+}
+
+export interface SwitchAggregate extends AggregateFigures { switch: string; site: string }
+export interface SiteAggregate extends AggregateFigures { site: string; switches: string[] }
+
+/** `GET /api/ixps/:ixp/sites?period…` (anyone who may see the aggregate): sites side by side, and each switch. */
+export interface SitesResponse {
+  ixp: string;
+  period: Period;
+  sites: SiteAggregate[];
+  switches: SwitchAggregate[];
+  /** The exchange's bytes over the period (Σ sites; equals the summary's bytes). */
+  bytes: number;
+  /** How the figures were computed (member-port 5-minute windows summed per switch and site). */
+  method: string;
+}
+
+/** A port's monthly P95 utilisation (the higher direction) and the crossing forecast (collector/figures/forecast.ts). */
+export interface CapacityForecast {
+  history: { month: string; util: number | null; coverage: number }[];
+  status: 'forecast' | 'over' | 'not-growing' | 'beyond-horizon' | 'not-enough-history';
+  threshold: number;
+  months: number;
+  growthPerMonth: number | null;
+  growthRange: [number, number] | null;
+  crossing: string | null;
+  earliest: string | null;
+  latest: string | null;
+  crossingAt: number | null;
+}
+
+/** One end of a trunk. */
+export interface TrunkEnd {
+  switch: string;
+  port: string;
+  site: string;
+  speedMbps: number | null;
+  operUp: boolean | null;
+  /** Latest rates as this end's switch counts them (in = received from the other switch). */
+  inBps: number | null;
+  outBps: number | null;
+  /** Over the period: bytes received, P95, highest 5-minute utilisation and P95 utilisation (higher direction). */
+  bytesIn: number;
+  bytesOut: number;
+  p95: P95;
+  maxUtil: number | null;
+  utilP95: number | null;
+  coverage: number;
+}
+
+/** A trunk between two of the IXP's switches (b null when its other end is not configured or not polled). */
+export interface TrunkRow {
+  name: string;
+  a: TrunkEnd;
+  b: TrunkEnd | null;
+  /** The capacity-planning view of the busier end. */
+  forecast: CapacityForecast;
+}
+
+/** `GET /api/ixps/:ixp/trunks?period…` (operator, admin). */
+export interface TrunksResponse {
+  ixp: string;
+  period: Period;
+  trunks: TrunkRow[];
+  method: string;
+}
+
+/** One member port (a LAG counts once) with its forecast. */
+export interface PortCapacity {
+  switch: string;
+  port: string;
+  asn: number | null;
+  member: string | null;
+  role: string;
+  speedMbps: number | null;
+  forecast: CapacityForecast;
+}
+
+/** `GET /api/ixps/:ixp/capacity` (operator, admin): every member port, LAG and trunk, forecast to 80 %. */
+export interface CapacityResponse {
+  ixp: string;
+  /** The months looked at (the last 12 finished months and the running one). */
+  months: string[];
+  ports: PortCapacity[];
+  method: string;
+}

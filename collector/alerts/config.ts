@@ -49,6 +49,16 @@ export interface BacklogRule {
   maxAge: number;
 }
 
+/** A port's capacity forecast reaches the threshold within a number of days (collector/alerts/capacity.ts). */
+export interface CapacityRule {
+  /** Default: true. */
+  enabled: boolean;
+  /** Utilisation 0..1. Default: 0.8. */
+  threshold: number;
+  /** Days. Default: 60. */
+  withinDays: number;
+}
+
 export interface AlertRulesConfig {
   portDown: PortDownRule;
   memberCollapse: CollapseRule;
@@ -57,6 +67,8 @@ export interface AlertRulesConfig {
   errors: ErrorsRule;
   unreachable: { enabled: boolean };
   forwardBacklog: BacklogRule;
+  /** Default: enabled, 80 %, 60 days. Optional for configs built without the loader. */
+  capacity?: CapacityRule;
 }
 
 export interface WebhookChannelConfig {
@@ -118,6 +130,7 @@ export function alertsDefaults(): AlertsConfig {
       errors: { enabled: true, errorsPerSecond: 1, discardsPerSecond: 100 },
       unreachable: { enabled: true },
       forwardBacklog: { enabled: true, maxAge: 3600 },
+      capacity: { enabled: true, threshold: 0.8, withinDays: 60 },
     },
     channels: { log: { enabled: true } },
   };

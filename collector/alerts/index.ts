@@ -13,6 +13,8 @@ import {
   transition, INITIAL_STATE, evaluatePortDown, evaluateUtilisation, evaluateErrors, evaluateUnreachable, evaluateBacklog,
   evaluateCollapse, type AlertState, type Finding, type PortView, type Policy,
 } from './rules.ts';
+import { createCapacitySource, evaluateCapacity } from './capacity.ts';
+import { loadRoles } from '../members/roleStore.ts';
 import { buildMessage, smsText, type AlertMessage } from './message.ts';
 import { ChannelError, type Channel } from './channel.ts';
 import { createWebhookChannel } from './webhook.ts';
@@ -181,6 +183,19 @@ export function createAlerts(cfg: { alerts: AlertsConfig; ixp?: Pick<IxpConfig, 
     }
   }
 
+  // The IXP's own ports (port roles, migration 007), re-read once a minute: watched by the port-down rule.
+  let ownPorts: { at: number; roles: Map<string, string> } | undefined;
+  function ownPortOf(sw: string, port: string, t: number): string | undefined {
+    if (!ownPorts || t - ownPorts.at > 60_000 || t < ownPorts.at) {
+      let roles = new Map<string, string>();
+      try { roles = new Map(loadRoles(deps.db).filter((r) => r.role === 'trunk' || r.role === 'uplink' || r.role === 'service').map((r) => [`${r.switch}\u0000${r.port}`, r.role!])); } catch { /* no roles table */ }
+      ownPorts = { at: t, roles };
+    }
+    return ownPorts.roles.get(`${sw}\u0000${port}`);
+  }
+  let capacity: ReturnType<typeof createCapacitySource> | undefined;
+  let capacityAt = -Infinity;
+
   function enqueue(m: AlertMessage): void {
     if (!outbox) return;
     const t = now();
@@ -266,6 +281,7 @@ export function createAlerts(cfg: { alerts: AlertsConfig; ixp?: Pick<IxpConfig, 
       outbox = openOutbox(deps.db);
       states = outbox.loadStates();
       history = deps.history ?? rollupHistory(deps.db);
+      capacity = createCapacitySource(deps.db, (sw, port) => memberLabel(sw, port, now()));
       if (!modem && !deps.channels && a.channels.sms) {
         const sms = a.channels.sms;
         modem = createModem(
@@ -299,7 +315,7 @@ export function createAlerts(cfg: { alerts: AlertsConfig; ixp?: Pick<IxpConfig, 
           for (const r of result?.rates ?? []) byIndex.set(r.ifIndex, r);
           const views: PortView[] = sample.interfaces.map((i) => ({
             switch: sample.switch, name: i.name, alias: i.alias, operStatus: i.operStatus, adminStatus: i.adminStatus,
-            member: memberLabel(sample.switch, i.name, t), rate: byIndex.get(i.ifIndex),
+            member: memberLabel(sample.switch, i.name, t), rate: byIndex.get(i.ifIndex), ownPort: ownPortOf(sample.switch, i.name, t),
           }));
           findings.push(...evaluatePortDown(views, a.rules.portDown), ...evaluateUtilisation(views, a.rules.utilisation), ...evaluateErrors(views, a.rules.errors));
           if (result) {
@@ -319,6 +335,14 @@ export function createAlerts(cfg: { alerts: AlertsConfig; ixp?: Pick<IxpConfig, 
           }
         }
         if (deps.backlogAge) findings.push(...evaluateBacklog(deps.backlogAge(), a.rules.forwardBacklog));
+        // Capacity ahead of time (issue 14): forecasts from the store's rollups, evaluated at most once a minute.
+        const cap = a.rules.capacity ?? { enabled: true, threshold: 0.8, withinDays: 60 };
+        if (cap.enabled && capacity && t - capacityAt >= 60_000) {
+          capacityAt = t;
+          try { findings.push(...evaluateCapacity(capacity.forecasts(t, cap.threshold), cap, t)); } catch (err) {
+            log.sampled('warn', 'capacity', { err: (err as Error).message }, 'cannot read the capacity history', 600_000);
+          }
+        }
         apply(findings, t);
       } catch (err) {
         log.sampled('error', `onPoll:${poll.switch}`, { switch: poll.switch, err: (err as Error).message }, 'alert evaluation failed', 60_000);

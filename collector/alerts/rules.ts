@@ -82,7 +82,7 @@ export function shouldNotify(prev: AlertState, cur: Observation, policy: Policy)
 // ---------------------------------------------------------------------------------------------
 // Conditions. Each returns findings: an alert key, whether it is bad now, and the words for a message.
 
-export type RuleName = 'port-down' | 'member-collapse' | 'exchange-collapse' | 'utilisation' | 'errors' | 'unreachable' | 'forward-backlog';
+export type RuleName = 'port-down' | 'member-collapse' | 'exchange-collapse' | 'utilisation' | 'errors' | 'unreachable' | 'forward-backlog' | 'capacity';
 
 /** One condition as seen by one poll. */
 export interface Finding {
@@ -109,6 +109,8 @@ export interface PortView {
   adminStatus: number | null;
   /** Member label ("AS65001 Name") when known. */
   member?: string;
+  /** The IXP's own port (trunk, uplink, service: port roles), watched like a member port. */
+  ownPort?: string;
   rate?: PortRate;
 }
 
@@ -121,14 +123,14 @@ export function evaluatePortDown(ports: PortView[], rule: AlertRulesConfig['port
   if (!rule.enabled) return [];
   const out: Finding[] = [];
   for (const p of ports) {
-    if (rule.ports === 'members' && !p.member && !p.alias.trim()) continue;
+    if (rule.ports === 'members' && !p.member && !p.alias.trim() && !p.ownPort) continue;
     let bad: boolean | null;
     if (p.operStatus === null) bad = null;
     else if (p.adminStatus !== null && p.adminStatus !== UP) bad = false;
     else if (p.operStatus === UP) bad = false;
     else if (FAILED.has(p.operStatus)) bad = true;
     else bad = null; // testing, unknown, dormant, notPresent: no verdict
-    out.push({ key: `port-down|${p.switch}|${p.name}`, rule: 'port-down', bad, switch: p.switch, port: p.name, member: p.member ?? (p.alias.trim() || undefined), state: 'DOWN', detail: 'port down' });
+    out.push({ key: `port-down|${p.switch}|${p.name}`, rule: 'port-down', bad, switch: p.switch, port: p.name, member: p.member ?? (p.alias.trim() || p.ownPort || undefined), state: 'DOWN', detail: 'port down' });
   }
   return out;
 }

@@ -5,6 +5,9 @@ import { CliError, UsageError } from '../cli.ts';
 import { createSnmpClient, pollSwitch, SnmpError } from '../snmp/index.ts';
 import { printable, table, targetFromArgs, TargetOptionError, targetHelp, targetOptions } from '../snmp/cli-target.ts';
 import type { Sample } from '../rates/types.ts';
+import type { SwitchConfig } from '../config/types.ts';
+import { loadConfig } from '../config/load.ts';
+import { compileRoles, portRoles } from '../members/roles.ts';
 
 export const summary = 'Read one switch once: system info and every interface with its counters';
 
@@ -15,11 +18,14 @@ Walks the agent's IF-MIB (ifXTable, ifTable) once and lists its interfaces: what
 would poll. With --json one object:
   {"sysName","sysDescr","sysUpTime" (centiseconds),
    "interfaces":[{"ifIndex","name","descr","alias","speedMbps","operStatus","adminStatus",
-                  "hc","inOctets","outOctets"}]}
+                  "hc","inOctets","outOctets","role"?,"lag"?}]}
+role: lag (a LAG, IF-MIB ifStackTable), lag-link (one of its links, counted through it) and,
+with --config, trunk, uplink or service; lag: the LAG a link belongs to.
 where hc says whether 64-bit counters were read and inOctets/outOctets are decimal strings of
 the counter used (null when the agent has none).
 
 ${targetHelp}
+  --config F               apply the roles (trunk, uplink, service) of the switch named --name (or at HOST) in F
 Output:
   --json                   the JSON object above instead of a table
 
@@ -33,7 +39,23 @@ export interface DiscoverJson {
   interfaces: {
     ifIndex: number; name: string; descr: string; alias: string; speedMbps: number | null;
     operStatus: number | null; adminStatus: number | null; hc: boolean; inOctets: string | null; outOctets: string | null;
+    /** Port role from ifStackTable (and the switch's `roles` with --config): trunk, uplink, service, lag, lag-link; absent otherwise. */
+    role?: string; lag?: string;
   }[];
+}
+
+/** Adds each interface's role (ifStackTable LAGs; the config switch's `roles` patterns when given). */
+export function withRoles(d: DiscoverJson, s: Sample, sw: Pick<SwitchConfig, 'name' | 'roles'>): DiscoverJson {
+  const ifs = s.interfaces.map((i) => ({ ifIndex: i.ifIndex, name: i.name, ifType: i.ifType, hasCounters: i.inOctets !== null || i.outOctets !== null }));
+  const rows = new Map(portRoles(sw.name, compileRoles(sw), ifs, s.stack ?? []).map((r) => [r.port, r]));
+  return {
+    ...d,
+    interfaces: d.interfaces.map((i) => {
+      const r = rows.get(i.name);
+      if (!r) return i;
+      return { ...i, ...(r.role ? { role: r.role } : {}), ...(r.lag ? { lag: r.lag } : {}) };
+    }),
+  };
 }
 
 /** Sample → the discover JSON contract. */
@@ -59,10 +81,11 @@ function uptime(cs: number): string {
 }
 
 function text(d: DiscoverJson): string {
-  const rows = [['ifIndex', 'name', 'oper', 'admin', 'speed Mb/s', 'hc', 'in octets', 'out octets', 'alias']];
+  const rows = [['ifIndex', 'name', 'oper', 'admin', 'speed Mb/s', 'hc', 'in octets', 'out octets', 'role', 'alias']];
   for (const i of d.interfaces) {
+    const role = i.role ? `${i.role}${i.lag ? ` of ${printable(i.lag)}` : ''}` : i.lag ? `link of ${printable(i.lag)}` : '-';
     rows.push([String(i.ifIndex), printable(i.name), STATUS[i.operStatus ?? 0] ?? String(i.operStatus ?? '-'), STATUS[i.adminStatus ?? 0] ?? String(i.adminStatus ?? '-'),
-      i.speedMbps === null ? '-' : String(i.speedMbps), i.hc ? '64' : '32', i.inOctets ?? '-', i.outOctets ?? '-', printable(i.alias)]);
+      i.speedMbps === null ? '-' : String(i.speedMbps), i.hc ? '64' : '32', i.inOctets ?? '-', i.outOctets ?? '-', role, printable(i.alias)]);
   }
   return [
     `sysName:   ${printable(d.sysName)}`,
@@ -70,12 +93,20 @@ function text(d: DiscoverJson): string {
     `sysUpTime: ${uptime(d.sysUpTime)} (${d.sysUpTime} cs)`,
     `${d.interfaces.length} interfaces (${d.interfaces.filter((i) => i.hc).length} with 64-bit counters)`,
     '',
-    table(rows, [true, false, false, false, true, true, true, true, false]),
+    table(rows, [true, false, false, false, true, true, true, true, false, false]),
   ].join('\n');
 }
 
 export async function run(argv: string[], deps: { out?: (s: string) => void } = {}): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { ...targetOptions, json: { type: 'boolean' } }, strict: true, allowPositionals: false });
+  const { values } = parseArgs({ args: argv, options: { ...targetOptions, json: { type: 'boolean' }, config: { type: 'string' } }, strict: true, allowPositionals: false });
+  // --config: the `roles` of the switch named by --name (or whose host is --target) apply to the role column.
+  let roleSwitch: Pick<SwitchConfig, 'name' | 'roles'> | undefined;
+  if (values.config) {
+    const cfg = loadConfig(values.config);
+    const host = String(values.target ?? '').replace(/:\d+$/, '');
+    roleSwitch = cfg.switches.find((s) => s.name === values.name) ?? cfg.switches.find((s) => s.host === host);
+    if (!roleSwitch) throw new UsageError(`--config ${values.config}: no switch named ${JSON.stringify(values.name ?? '')} or at ${JSON.stringify(host)}`);
+  }
   let t;
   try { t = targetFromArgs(values); } catch (e) {
     if (e instanceof TargetOptionError) throw new UsageError(e.message);
@@ -83,8 +114,8 @@ export async function run(argv: string[], deps: { out?: (s: string) => void } = 
   }
   const client = createSnmpClient(t.target);
   try {
-    const sample = await pollSwitch(client, { name: t.target.name, include: t.include, exclude: t.exclude, maxRepetitions: t.maxRepetitions });
-    const d = toDiscoverJson(sample);
+    const sample = await pollSwitch(client, { name: t.target.name, include: t.include, exclude: t.exclude, maxRepetitions: t.maxRepetitions, stack: true });
+    const d = withRoles(toDiscoverJson(sample), sample, roleSwitch ?? { name: t.target.name });
     (deps.out ?? ((s: string) => { process.stdout.write(s); }))((values.json ? JSON.stringify(d) : text(d)) + '\n');
     return 0;
   } catch (e) {

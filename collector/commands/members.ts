@@ -10,6 +10,7 @@ import {
   type ResolvedMember,
 } from '../members/index.ts';
 import { createStore } from '../store/index.ts';
+import { countsForMembers, loadRoles } from '../members/index.ts';
 
 export const summary = 'Import members from an IX-F export and PeeringDB, or list them';
 
@@ -75,8 +76,9 @@ export async function run(argv: string[]): Promise<number> {
     store.open();
     try {
       const members = resolveMembers(config, { db: store.db }).list();
+      const roles = loadRoles(store.db);
       if (values.json) {
-        process.stdout.write(JSON.stringify({ members }, null, 2) + '\n');
+        process.stdout.write(JSON.stringify({ members, roles }, null, 2) + '\n');
         return 0;
       }
       const lines = [`${'ASN'.padEnd(11)} ${'Name'.padEnd(32)} ${'Category'.padEnd(13)} ${'Transit'.padEnd(7)} ${'Source'.padEnd(16)} Ports`];
@@ -85,6 +87,17 @@ export async function run(argv: string[]): Promise<number> {
         lines.push(`${('AS' + m.asn).padEnd(11)} ${m.name.value.slice(0, 32).padEnd(32)} ${m.category.value.padEnd(13)} ${(m.buysTransit.value ? 'yes' : 'no').padEnd(7)} ${sourceLabel(m).padEnd(16)} ${ports}`);
       }
       lines.push(`${members.length} members`);
+      // Port roles (issue 14): the IXP's own ports and LAGs, which never count as a member's traffic twice or at all.
+      if (roles.length) {
+        lines.push('', `${'Switch'.padEnd(16)} ${'Port'.padEnd(24)} ${'Role'.padEnd(9)} Why`);
+        for (const r of roles) {
+          const role = r.role ?? 'member';
+          const peer = r.peer ? `; other end ${r.peer.switch} ${r.peer.port}${r.peer.name ? ` (${r.peer.name})` : ''}` : '';
+          lines.push(`${r.switch.padEnd(16)} ${r.port.slice(0, 24).padEnd(24)} ${role.padEnd(9)} ${r.why}${peer}`);
+        }
+        const own = roles.filter((r) => !countsForMembers(r.role)).length;
+        lines.push(`${own} ports not counted as member traffic (trunk, uplink, service, LAG links counted through their LAG)`);
+      }
       process.stdout.write(lines.join('\n') + '\n');
     } finally { store.close(); }
     return 0;
@@ -109,7 +122,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const aliases = readPortAliases(store.db);
     const proposals = proposePortMapping(ixf, aliases);
-    const members = resolveMembers(config, { ixf, peeringdb: pdb?.nets, ifAliases: aliases }).list();
+    const members = resolveMembers(config, { ixf, peeringdb: pdb?.nets, ifAliases: aliases, roles: loadRoles(store.db) }).list();
     const mapped = proposals.filter((p) => p.how !== 'unmapped');
     const unmapped = proposals.filter((p) => p.how === 'unmapped');
     const out: string[] = [

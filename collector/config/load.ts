@@ -74,6 +74,37 @@ function semanticChecks(cfg: Config): string[] {
     if (asns.has(m.asn)) out.push(`/members/${i}/asn: duplicate member AS${m.asn}`);
     asns.add(m.asn);
   });
+  // Port roles (issue 14): patterns are regular expressions; a trunk end names a known switch; a port a member
+  // claims in the config cannot also be one of the IXP's own ports.
+  const names = new Set(cfg.switches.map((sw) => sw.name));
+  cfg.switches.forEach((sw, i) => {
+    for (const key of ['trunk', 'uplink', 'service', 'ignored'] as const) {
+      (sw.roles?.[key] ?? []).forEach((re, j) => {
+        try { new RegExp(re); } catch (e) { out.push(`/switches/${i}/roles/${key}/${j}: not a regular expression: ${JSON.stringify(re)} (${(e as Error).message})`); }
+      });
+    }
+    (sw.roles?.links ?? []).forEach((l, j) => {
+      if (!names.has(l.peerSwitch)) out.push(`/switches/${i}/roles/links/${j}/peerSwitch: no switch is named ${JSON.stringify(l.peerSwitch)}`);
+    });
+  });
+  cfg.members.forEach((m, i) => {
+    (m.ports ?? []).forEach((p, j) => {
+      const si = cfg.switches.findIndex((sw) => sw.name === p.switch);
+      const sw = cfg.switches[si];
+      if (!sw?.roles) return;
+      if ((sw.roles.links ?? []).some((l) => l.port === p.port)) {
+        out.push(`/members/${i}/ports/${j}: ${p.switch} ${JSON.stringify(p.port)} is a trunk (/switches/${si}/roles/links), not AS${m.asn}'s port`);
+        return;
+      }
+      for (const key of ['trunk', 'uplink', 'service', 'ignored'] as const) {
+        const hit = (sw.roles[key] ?? []).find((re) => { try { return new RegExp(re).test(p.port); } catch { return false; } });
+        if (hit !== undefined) {
+          out.push(`/members/${i}/ports/${j}: ${p.switch} ${JSON.stringify(p.port)} matches /switches/${si}/roles/${key} ${JSON.stringify(hit)}, so it cannot be AS${m.asn}'s port`);
+          return;
+        }
+      }
+    });
+  });
   const ix = cfg.influxdb;
   if (ix?.api === 'v1' && !ix.database) out.push(`/influxdb: api v1 needs 'database'`);
   if (ix?.api === 'v2') for (const k of ['org', 'bucket', 'token'] as const) if (!ix[k]) out.push(`/influxdb: api v2 needs '${k}'`);

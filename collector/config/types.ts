@@ -27,6 +27,29 @@ export interface SwitchConfig {
   maxRepetitions: number;
   include?: string[];
   exclude?: string[];
+  /** Where the switch stands (a location of the IXP). Default: the switch's name. */
+  site?: string;
+  /** Port roles (collector/members/roles.ts). Default {} (every port a member port when a member owns it). */
+  roles?: SwitchRoles;
+}
+
+/** The role of a polled port. `lag-link`: a physical link of a LAG whose own counters are used. */
+export type PortRole = 'member' | 'trunk' | 'uplink' | 'service' | 'ignored' | 'lag-link' | 'unassigned';
+
+/** A switch's `roles` block: regular expressions on interface names, per role, and the other ends of trunks. */
+export interface SwitchRoles {
+  /** Inter-switch links, core bundles. Default []. */
+  trunk?: string[];
+  /** Ports the IXP sells or uses to reach outside (transit). Default []. */
+  uplink?: string[];
+  /** Route servers, the IXP's own hosts. Default []. */
+  service?: string[];
+  /** Not polled. Default []. */
+  ignored?: string[];
+  /** Read ifStackTable so that a LAG is one port. Default true. */
+  lags?: boolean;
+  /** The other end of trunk ports. Default []. */
+  links?: { port: string; peerSwitch: string; peerPort: string; name?: string }[];
 }
 
 export type MemberCategory =

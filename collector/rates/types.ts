@@ -46,6 +46,8 @@ export interface Sample {
   sysName?: string;
   sysDescr?: string;
   interfaces: IfSample[];
+  /** IF-MIB ifStackTable rows [higher, lower] (ifIndexes), when read (roles.lags); see collector/members/roles.ts. */
+  stack?: [number, number][];
 }
 
 /** The rates of one interface over one interval. Every rate is per second; null when a counter is absent. */

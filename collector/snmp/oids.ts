@@ -65,3 +65,9 @@ export const IF_FALLBACK_COLUMNS: readonly string[] = [
   IF.ifSpeed, IF.ifInOctets, IF.ifInUcastPkts, IF.ifInNUcastPkts,
   IF.ifOutOctets, IF.ifOutUcastPkts, IF.ifOutNUcastPkts,
 ];
+
+/**
+ * IF-MIB ifStackTable (RFC 2863 6): ifStackStatus, indexed by higher-layer.lower-layer ifIndex. Which interfaces
+ * form a LAG. Walked hourly, not on every poll (a stack changes when someone reconfigures the switch).
+ */
+export const IF_STACK_STATUS = '1.3.6.1.2.1.31.1.2.1.3';

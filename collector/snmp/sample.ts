@@ -2,7 +2,7 @@
 // (collector/rates/types.ts). Raw counters only: no rates, no clock other than the injected one.
 import type { IfSample, Sample } from '../rates/types.ts';
 import { SnmpError, type Column, type SnmpClient, type SnmpValue } from './index.ts';
-import { IF, IFX, IF_COLUMNS, IFX_COLUMNS, IF_FALLBACK_COLUMNS, SYS } from './oids.ts';
+import { IF, IFX, IF_COLUMNS, IFX_COLUMNS, IF_FALLBACK_COLUMNS, IF_STACK_STATUS, SYS } from './oids.ts';
 
 /** What pollSwitch needs to know about a switch. */
 export interface PollTarget {
@@ -13,6 +13,35 @@ export interface PollTarget {
   exclude?: string[];
   /** GETBULK rows per request before the agent's limit is known. Default 25. */
   maxRepetitions?: number;
+  /** Read ifStackTable (LAGs) at the first poll and then hourly. Default false. */
+  stack?: boolean;
+}
+
+/** ifStackTable as last read per agent, with the wall time it was read. */
+const stackCache = new WeakMap<SnmpClient, { at: number; pairs: [number, number][] }>();
+const STACK_EVERY_MS = 3_600_000;
+
+/**
+ * The agent's ifStackTable rows [higher, lower], from the cache when read within the hour. An agent without the
+ * table gives []; a failure to read it keeps the last known rows (a LAG does not dissolve because one walk failed).
+ */
+async function readStack(client: SnmpClient, rep: number, now: number): Promise<[number, number][]> {
+  const c = stackCache.get(client);
+  if (c && now - c.at < STACK_EVERY_MS && now >= c.at) return c.pairs;
+  let pairs: [number, number][];
+  try {
+    const col = (await client.bulkColumns([IF_STACK_STATUS], rep)).get(IF_STACK_STATUS) ?? new Map();
+    pairs = [];
+    for (const [k, v] of col) {
+      if (typeof k !== 'string' || v !== 1) continue; // 1 = active (RowStatus)
+      const [h, l] = k.split('.').map(Number);
+      if (Number.isInteger(h) && Number.isInteger(l)) pairs.push([h!, l!]);
+    }
+  } catch {
+    return c?.pairs ?? [];
+  }
+  stackCache.set(client, { at: now, pairs });
+  return pairs;
 }
 
 /** Wall and monotonic time, injected so tests control them. Both in milliseconds. */
@@ -216,7 +245,7 @@ export async function pollSwitch(client: SnmpClient, sw: PollTarget, clock: Cloc
     else seen.add(p.name);
   }
 
-  return {
+  const out: Sample = {
     switch: sw.name,
     time,
     mono,
@@ -225,4 +254,6 @@ export async function pollSwitch(client: SnmpClient, sw: PollTarget, clock: Cloc
     sysDescr: text(sys[2] ?? undefined),
     interfaces,
   };
+  if (sw.stack) out.stack = await readStack(client, rep, clock.now());
+  return out;
 }

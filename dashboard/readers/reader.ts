@@ -28,6 +28,14 @@ export interface PortState extends PortRef {
   outBps: number | null;
   /** The member tags written with the data (InfluxDB), when present. */
   tagged?: { asn: number; name: string; category: string };
+  /**
+   * Port role decided at the collector (collector/members/roles.ts, store table port_roles): trunk, uplink, service,
+   * lag-link (counted through its LAG), lag; null/absent: a member port when a member owns it.
+   */
+  role?: string | null;
+  /** A LAG link: its LAG. A trunk: its configured other end. */
+  lag?: string | null;
+  peer?: { switch: string; port: string; name: string | null } | null;
 }
 
 /** The latest poll of one switch. */

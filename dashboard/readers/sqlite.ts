@@ -57,6 +57,11 @@ export function createSqliteReader(db: DB, opts: SqliteReaderOptions = {}): Read
       const rows = prep('SELECT id, switch, name, alias, speed_mbps, oper_status, admin_status, last_seen FROM ports WHERE last_seen >= ? ORDER BY last_seen').all(since) as PortIdRow[];
       const latest = prep('SELECT t, in_bps, out_bps, oper_up, speed_mbps FROM rates WHERE port_id = ? ORDER BY t DESC LIMIT 1');
       const byKey = new Map<string, PortState>();
+      // Port roles (migration 007; absent on older stores).
+      const hasRoles = !!prep("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'port_roles'").get();
+      const roleOf = new Map(hasRoles ? (prep('SELECT switch, port, role, lag, peer_switch, peer_port, link_name FROM port_roles').all() as
+        { switch: string; port: string; role: string | null; lag: string | null; peer_switch: string | null; peer_port: string | null; link_name: string | null }[])
+        .map((x) => [portKey(x), x]) : []);
       for (const r of rows) {
         const l = latest.get(r.id) as { t: number; in_bps: number | null; out_bps: number | null; oper_up: number; speed_mbps: number | null } | undefined;
         const prev = byKey.get(portKey({ switch: r.switch, port: r.name }));
@@ -72,6 +77,8 @@ export function createSqliteReader(db: DB, opts: SqliteReaderOptions = {}): Read
           inBps: l?.in_bps ?? null,
           outBps: l?.out_bps ?? null,
         });
+        const ro = roleOf.get(portKey({ switch: r.switch, port: r.name }));
+        if (ro) Object.assign(byKey.get(portKey({ switch: r.switch, port: r.name }))!, { role: ro.role, lag: ro.lag, peer: ro.peer_switch && ro.peer_port ? { switch: ro.peer_switch, port: ro.peer_port, name: ro.link_name } : null });
       }
       return [...byKey.values()].sort((a, b) => a.switch.localeCompare(b.switch) || a.port.localeCompare(b.port, undefined, { numeric: true }));
     },

@@ -163,6 +163,37 @@ export function headlines(r: Omit<ReportModel, 'headlines'>): string[] {
       : r.lang === 'pt' ? `${month} está em curso (${el} decorrido): ${so} poupados até agora; projeção para o mês inteiro se o tráfego se mantiver: ${pr} (${npr} líquidos).`
       : `${month} is in progress (${el} elapsed): ${so} saved so far; projected for the whole month if traffic goes on: ${pr} (${npr} net).`);
   }
+  out.push(...capacityHeadlines(r));
+  return out;
+}
+
+/**
+ * Capacity ahead of time (issue 14): a sentence for each member port already above 80 % or whose forecast reaches it
+ * within 24 months of the report's month, soonest first, at most five.
+ */
+export function capacityHeadlines(r: Omit<ReportModel, 'headlines'>): string[] {
+  const f = formatters(r.lang, r.currency);
+  const horizon = r.period.month;
+  const [hy, hm] = horizon.split('-').map(Number) as [number, number];
+  const limit = `${hy + 2}-${String(hm).padStart(2, '0')}`;
+  const speed = (m: number | null) => (m === null ? '' : m >= 1000 ? `${f.num(m / 1000, m % 1000 ? 1 : 0)}G ` : `${f.int(m)}M `);
+  const out: string[] = [];
+  for (const p of r.capacityForecasts ?? []) {
+    const fc = p.forecast;
+    if (out.length >= 5) break;
+    if (fc.status === 'over') {
+      const u = f.pct(fc.lastUtil);
+      out.push(r.lang === 'fr' ? `Le port ${speed(p.speedMbps)}de ${p.name} (${p.switch} ${p.port}) dépasse déjà ${f.pct(fc.threshold)} (95e centile ${u}).`
+        : r.lang === 'pt' ? `A porta ${speed(p.speedMbps)}de ${p.name} (${p.switch} ${p.port}) já está acima de ${f.pct(fc.threshold)} (percentil 95 ${u}).`
+        : `${p.name}'s ${speed(p.speedMbps)}port (${p.switch} ${p.port}) is already above ${f.pct(fc.threshold)} (95th percentile ${u}).`);
+    } else if (fc.status === 'forecast' && fc.crossing! <= limit) {
+      const range = `${f.month(fc.earliest!)} – ${fc.latest ? f.month(fc.latest) : r.lang === 'fr' ? 'plus tard' : r.lang === 'pt' ? 'mais tarde' : 'later'}`;
+      const g = f.signedPct(fc.growthPerMonth);
+      out.push(r.lang === 'fr' ? `Le port ${speed(p.speedMbps)}de ${p.name} (${p.switch} ${p.port}) atteindra ${f.pct(fc.threshold)} vers ${f.month(fc.crossing!)} (${range} ; croissance ${g} par mois sur ${fc.months} mois).`
+        : r.lang === 'pt' ? `A porta ${speed(p.speedMbps)}de ${p.name} (${p.switch} ${p.port}) chega a ${f.pct(fc.threshold)} por volta de ${f.month(fc.crossing!)} (${range}; crescimento de ${g} por mês em ${fc.months} meses).`
+        : `${p.name}'s ${speed(p.speedMbps)}port (${p.switch} ${p.port}) reaches ${f.pct(fc.threshold)} around ${f.month(fc.crossing!)} (${range}; growth ${g} a month over ${fc.months} months).`);
+    }
+  }
   return out;
 }
 

@@ -4,6 +4,8 @@ import { bytesOf, ixpImpact, localContentShare, sumPerWindow, type WindowSample 
 import { elapsedShare, growth, likeForLike, memberMonthImpact, memberSamples, type Growth, type MemberMonthImpact } from '../impact/partmonth.ts';
 import { membershipBounds } from '../calendar.ts';
 import type { MemberCategory } from '../../collector/config/types.ts';
+import { forecastCrossing, type Forecast, type MonthUtil } from '../../collector/figures/forecast.ts';
+import { billableP95 } from '../impact/index.ts';
 import type { MemberInfo } from '../../collector/members/registry.ts';
 
 /** The languages reports are written in. */
@@ -115,6 +117,11 @@ export interface ReportModel {
   };
   /** The aggregate traffic of the month in hourly (or coarser) averages, for the chart. bits/s. */
   series: { t: number; inBps: number | null; outBps: number | null }[];
+  /**
+   * Capacity ahead of time (issue 14): each member port's monthly P95 utilisation over the 12 months of the trend and
+   * the month its fitted growth reaches 80 % (collector/figures/forecast.ts), soonest first.
+   */
+  capacityForecasts?: PortForecast[];
   /** Sentences ready to paste into an annual impact report, in `lang`. */
   headlines: string[];
   generatedAt: string;
@@ -311,7 +318,34 @@ export function computeReport(input: ReportInput): Omit<ReportModel, 'lang' | 'm
     },
     series: hourly(aggregate),
     sources,
+    capacityForecasts: portForecasts(input),
   };
+}
+
+/** A member port's capacity forecast in a report. */
+export interface PortForecast { asn: number; name: string; switch: string; port: string; speedMbps: number | null; forecast: Forecast }
+
+/** Monthly P95 utilisation (higher direction, over the port's speed) of every member port over the trend months, and its forecast. */
+export function portForecasts(input: ReportInput): PortForecast[] {
+  const byPort = new Map<string, { asn: number; switch: string; port: string; speed: number | null; months: MonthUtil[] }>();
+  for (const tm of input.trend) {
+    const seconds = (Math.min(tm.to, Math.max(tm.from, input.now)) - tm.from) / 1000;
+    const whole = (tm.to - tm.from) / 1000;
+    for (const p of tm.ports) {
+      const k = `${p.switch}\u0000${p.port}`;
+      const e = byPort.get(k) ?? { asn: p.asn, switch: p.switch, port: p.port, speed: p.speedMbps, months: [] };
+      const mbps = billableP95(p.samples).mbps;
+      const covered = p.samples.reduce((a, s) => a + s.res * (s.coverage ?? 1), 0);
+      // The running month counts once half of the whole month is covered (as on the dashboard).
+      e.months.push({ month: tm.month, util: p.speedMbps && mbps !== null ? mbps / p.speedMbps : null, coverage: seconds > 0 ? covered / whole : 0 });
+      byPort.set(k, e);
+    }
+  }
+  const names = new Map(input.members.map((m) => [m.asn, m.name]));
+  const rank = (f: Forecast) => (f.status === 'over' ? -1 : f.status === 'forecast' ? f.crossingAt! : Infinity);
+  return [...byPort.values()]
+    .map((e) => ({ asn: e.asn, name: names.get(e.asn) ?? `AS${e.asn}`, switch: e.switch, port: e.port, speedMbps: e.speed, forecast: forecastCrossing(e.months) }))
+    .sort((a, b) => rank(a.forecast) - rank(b.forecast) || a.asn - b.asn);
 }
 
 function uniqueCapacity(ports: PortHistory[]): number {

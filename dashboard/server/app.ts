@@ -13,6 +13,9 @@ import { healthRoutes } from './routes/health.ts';
 import { impactRoutes } from './routes/impact.ts';
 import { ixpRoutes } from './routes/ixps.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { trunkRoutes } from './routes/trunks.ts';
+import { graphRoutes } from './routes/graphs.ts';
+import { createSitesService } from './sites.ts';
 import type { Service } from './service.ts';
 import type { UserStore } from './users.ts';
 import { fromRoot } from '../../collector/paths.ts';
@@ -87,6 +90,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(sessionRoutes({ sessions, users: deps.users, log, now, loginLimit: deps.loginLimit }));
   app.use(ixpRoutes({ service: deps.service, principal: checked, now, publicTtl: deps.publicTtl }));
   app.use(impactRoutes({ service: deps.service, principal: checked, now }));
+  // Sites, trunks and capacity forecasts (operator views), and the public website graphs (issue 14).
+  const sites = createSitesService({ reader: deps.service.reader, service: deps.service, now });
+  app.use(trunkRoutes({ service: deps.service, sites, principal: checked, now }));
+  app.use(graphRoutes({ service: deps.service, now }));
   for (const make of deps.routes ?? []) app.use(make({ principal: checked, now }));
   app.use('/api', (req, res) => { res.status(404).json({ error: `no API route ${req.method} ${req.path.slice(0, 80)}` }); });
 

@@ -30,6 +30,7 @@ export function ixpContexts(cfg: Config, loader: (file: string) => Config = (f) 
     publicMembers: cfg.dashboard.publicMembers ?? false,
     ifAlias: c.memberSources?.ifAlias ?? true,
     pollInterval: c.polling?.interval ?? 60,
+    switches: (c.switches ?? []).map((sw) => ({ name: sw.name, site: sw.site ?? sw.name, roles: sw.roles })),
   });
   const out = [one(cfg)];
   for (const f of cfg.dashboard.ixpConfigs ?? []) {

@@ -3,6 +3,7 @@
 // Over the local store, createDashboard passes the member registry's members (collector/members) as `config`.
 import type { MemberCategory, MemberConfig } from '../../collector/config/types.ts';
 import { parseIfAlias } from '../../collector/members/ifalias.ts';
+import { countsForMembers, type PortRoleRow } from '../../collector/members/roles.ts';
 import { defaultBuysTransit } from '../impact/index.ts';
 import { portKey, type PortMember, type PortState } from '../readers/reader.ts';
 
@@ -43,6 +44,8 @@ export function resolveDashMembers(config: MemberConfig[], ports: PortState[], u
   for (const p of ports) {
     const k = portKey(p);
     if (claimed.has(k)) continue;
+    // The IXP's own ports (trunk, uplink, service) and LAG links counted through their LAG are nobody's.
+    if (!countsForMembers(p.role as PortRoleRow['role'])) continue;
     const found = p.tagged ?? (useAlias ? parseIfAlias(p.alias) : undefined);
     if (!found) continue;
     claimed.add(k);

@@ -4,8 +4,8 @@ import type {
   DataSource, ImpactRow, IxpInfo, MemberDetailResponse, MemberRow, MethodKey, MonthFigures, NowResponse, P95, Period,
   PortDetailResponse, PortInfo, SummaryResponse, TrafficResponse, TrafficSeries,
 } from '../api.ts';
-import type { IxpConfig, MemberConfig } from '../../collector/config/types.ts';
-import { ixpImpact, sumPerWindow, type IxpImpact, type WindowSample } from '../impact/index.ts';
+import type { IxpConfig, MemberConfig, SwitchRoles } from '../../collector/config/types.ts';
+import { ixpImpact, memberImpact, monthsInPeriod, sumPerWindow, type IxpImpact, type MemberImpact, type WindowSample } from '../impact/index.ts';
 import { elapsedShare, growth, likeForLike, memberMonthImpact, memberSamples, type Growth, type MemberMonthImpact, type Membership } from '../impact/partmonth.ts';
 import { portKey, type PortRef, type PortState, type Reader, type Resolution, type SeriesQuery, type SumRow } from '../readers/reader.ts';
 import { portMembers, resolveDashMembers, type DashMember } from './members.ts';
@@ -26,6 +26,8 @@ export interface IxpContext {
   ifAlias: boolean;
   /** Poll interval in seconds (banner staleness). */
   pollInterval: number;
+  /** The IXP's switches: site and port roles (sites, trunks and capacity views, dashboard/server/sites.ts). */
+  switches?: { name: string; site: string; roles?: SwitchRoles }[];
 }
 
 export interface ServiceDeps {
@@ -356,6 +358,8 @@ export function createService(deps: ServiceDeps) {
 
   return {
     ctx,
+    /** The reader (sites, trunks and capacity views read windows through it). */
+    reader,
     ixpIds(): string[] { return [...byId.keys()]; },
 
     /** Static IXP info (access is filled in by the route). */
@@ -370,6 +374,8 @@ export function createService(deps: ServiceDeps) {
     },
 
     async members(id: string): Promise<DashMember[]> { return (await directory(id)).members; },
+    /** Every port's latest state (sites, trunks and capacity views). */
+    async ports(id: string): Promise<PortState[]> { return (await directory(id)).ports; },
 
     async now(id: string): Promise<NowResponse> {
       const c = byId.get(id)!;

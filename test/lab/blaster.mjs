@@ -28,7 +28,7 @@ sock.on('message', () => { /* sink: peers' datagrams end here, so no ICMP unreac
 sock.on('error', (e) => { console.error(`blaster: ${e.message}`); process.exit(1); });
 
 /** Sends `bytes` (rounded up to whole datagrams) paced at `rate` bytes/s; token pacing every 2 ms. */
-function burst(bytes, rate) {
+function burst(bytes, rate, to = values.to) {
   return new Promise((resolve) => {
     const total = Math.ceil(bytes / size);
     const start = performance.now();
@@ -37,7 +37,7 @@ function burst(bytes, rate) {
     const timer = setInterval(() => {
       const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate / size));
       for (; sent < due; sent++) {
-        sock.send(payload, port, values.to, () => { if (++acked === total) resolve(total * size); });
+        sock.send(payload, port, to, () => { if (++acked === total) resolve(total * size); });
       }
       if (sent >= total) clearInterval(timer);
     }, 2);
@@ -49,9 +49,11 @@ sock.bind(port, values.bind, () => {
   const rl = createInterface({ input: process.stdin });
   let queue = Promise.resolve();
   rl.on('line', (line) => {
-    const m = /^burst (\d+) (\d+)$/.exec(line.trim());
-    if (!m || !values.to) { process.stdout.write('done 0\n'); return; }
-    queue = queue.then(() => burst(Number(m[1]), Number(m[2]))).then((n) => { process.stdout.write(`done ${n}\n`); });
+    // `burst BYTES RATE [TO]`: TO (a lab address) overrides --to for this burst (the two-switch lab).
+    const m = /^burst (\d+) (\d+)(?: (\S+))?$/.exec(line.trim());
+    const to = m?.[3] ?? values.to;
+    if (!m || !to || !LAB.test(to)) { process.stdout.write('done 0\n'); return; }
+    queue = queue.then(() => burst(Number(m[1]), Number(m[2]), to)).then((n) => { process.stdout.write(`done ${n}\n`); });
   });
   rl.on('close', () => process.exit(0));
 });

@@ -22,6 +22,7 @@ have fping || need+=(fping)             # latency probes
 have systemd-nspawn || need+=(systemd-container)  # deploy: the units under a real systemd in a container
 have sqlite3 || need+=(sqlite3)         # deploy: integrity_check of the store inside the container
 have curl || need+=(curl)               # deploy: InfluxDB and the dashboard inside the container
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)  # website graph PNGs: the font they are drawn in
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   echo "tests need these Debian packages: ${need[*]} (run as root, or install them: apt-get install ${need[*]})" >&2

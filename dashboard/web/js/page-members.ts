@@ -1,6 +1,7 @@
 // The members table: sortable by traffic, 95th percentile, utilisation (ports above 80% flagged)
 // and savings. Member names are untrusted text: inserted with text nodes only.
-import type { MemberRow, MembersResponse } from '../../api.ts';
+import type { CapacityResponse, MemberRow, MembersResponse, PortCapacity } from '../../api.ts';
+import { forecastText } from './forecast-text.ts';
 import { get, seg } from './api.ts';
 import { el, replace } from './dom.ts';
 import { bps, bytes, int, mbps, money, pct } from './format.ts';
@@ -42,7 +43,7 @@ function utilCell(m: MemberRow): HTMLElement {
     hot ? el('span', { class: 'flag', title: t('members.hotNote') }, `\u26a0 ${m.portsOver80 > 0 ? `${m.portsOver80}\u00d7 ` : ''}${t('members.hot')}`) : null);
 }
 
-function table(ctx: Ctx, r: MembersResponse, rerender: () => void): HTMLElement {
+function table(ctx: Ctx, r: MembersResponse, rerender: () => void, capacity: CapacityResponse | null): HTMLElement {
   const onSort = (k: string) => {
     const key = k as SortKey;
     if (sort.key === key) sort.dir = sort.dir === 1 ? -1 : 1;
@@ -60,7 +61,8 @@ function table(ctx: Ctx, r: MembersResponse, rerender: () => void): HTMLElement 
     sortHeader(t('members.col.util'), 'util', sort.key, sort.dir, onSort),
     sortHeader(t('members.col.savings'), 'savings', sort.key, sort.dir, onSort),
     sortHeader(t('members.col.net'), 'net', sort.key, sort.dir, onSort),
-    el('th', { class: 'num' }, t('impact.col.coverage')));
+    el('th', { class: 'num' }, t('impact.col.coverage')),
+    capacity ? el('th', {}, t('net.col.forecast', { pct: pct(0.8) })) : null);
   const rows = sorted(r.members).map((m) => el('tr', { 'data-testid': 'member-row', 'data-asn': m.asn },
     el('td', { class: 'name' }, canOpen
       ? el('a', { href: memberHref(ctx, m.asn), 'data-testid': 'member-link' }, m.name)
@@ -75,7 +77,8 @@ function table(ctx: Ctx, r: MembersResponse, rerender: () => void): HTMLElement 
     utilCell(m),
     el('td', { class: 'num money' }, m.buysTransit ? money(m.transitSaved, r.currency) : el('span', { class: 'muted', title: t('fig.saved.note') }, '\u2014')),
     el('td', { class: 'num' }, m.buysTransit ? money(m.netSaved, r.currency) : el('span', { class: 'muted' }, '\u2014')),
-    el('td', { class: 'num' }, coverageBadge(m.coverage))));
+    el('td', { class: 'num' }, coverageBadge(m.coverage)),
+    capacity ? forecastCell(capacity, m.asn) : null));
   return el('div', { class: 'table-wrap' }, el('table', { class: 'table', 'data-testid': 'members-table' }, el('thead', {}, head), el('tbody', {}, ...rows)));
 }
 
@@ -84,7 +87,7 @@ function render(ctx: Ctx, r: MembersResponse, main: HTMLElement): void {
     if (r.members.length === 0) { replace(main, notice(t('members.empty'))); return; }
     const hot = r.members.filter((m) => m.portsOver80 > 0 || (m.maxUtil ?? 0) > 0.8).length;
     replace(main, card(t('members.count', { n: r.members.length }), [
-      table(ctx, r, draw),
+      table(ctx, r, draw, capacityOf.get(r) ?? null),
       el('p', { class: 'fig-note' }, t('members.traffic.note'), ' ', t('fig.p95.note'), ' ', t('fig.saved.note')),
       hot ? el('p', { class: 'fig-note hot' }, `\u26a0 ${t('members.hotNote')}`) : null,
     ]));
@@ -92,7 +95,24 @@ function render(ctx: Ctx, r: MembersResponse, main: HTMLElement): void {
   draw();
 }
 
+// Capacity ahead of time (issue 14): the soonest forecast of each member's ports, for those who may see ports.
+const capacityOf = new WeakMap<MembersResponse, CapacityResponse>();
+
+function forecastCell(c: CapacityResponse, asn: number): HTMLElement {
+  const mine = c.ports.filter((p) => p.asn === asn);
+  if (!mine.length) return el('td', { class: 'muted' }, '\u2014');
+  const rank = (p: PortCapacity) => (p.forecast.status === 'over' ? -1 : p.forecast.status === 'forecast' ? p.forecast.crossingAt! : Infinity);
+  const first = [...mine].sort((a, b) => rank(a) - rank(b))[0]!;
+  return el('td', { class: first.forecast.status === 'over' ? 'hot' : '', 'data-testid': 'member-forecast', title: `${first.switch} ${first.port}` }, forecastText(first.forecast));
+}
+
 void startPage<MembersResponse>({
   id: 'members', title: () => t('members.title'), needsIxp: true, period: true, refresh: true, render,
-  load: (ctx) => get<MembersResponse>(`/ixps/${seg(ctx.ixp!.id)}/members`, { ...periodQuery(ctx.period, ctx.tz) }),
+  load: async (ctx) => {
+    const r = await get<MembersResponse>(`/ixps/${seg(ctx.ixp!.id)}/members`, { ...periodQuery(ctx.period, ctx.tz) });
+    if (ctx.session.role === 'operator' || ctx.session.role === 'admin' || ctx.session.role === 'member') {
+      try { capacityOf.set(r, await get<CapacityResponse>(`/ixps/${seg(ctx.ixp!.id)}/capacity`)); } catch { /* no forecast column */ }
+    }
+    return r;
+  },
 });
