@@ -52,11 +52,11 @@ function savedCell(x: ImpactRow): HTMLElement {
 
 /** The report form: an IXP, a month (the page's, by default the last complete one) or a year, a format and a language. */
 function reportForm(r: ImpactResponse): HTMLElement {
-  const ixp = el('select', { 'data-testid': 'report-ixp', 'aria-label': t('pm.report.ixp') }, ...r.ixps.map((x) => el('option', { value: x.ixp }, x.name)));
+  const ixp = el('select', { class: 'select', 'data-testid': 'report-ixp', 'aria-label': t('pm.report.ixp') }, ...r.ixps.map((x) => el('option', { value: x.ixp }, x.name)));
   const mon = el('input', { type: 'month', value: r.month, 'data-testid': 'report-month', 'aria-label': t('pm.report.month') });
-  const year = el('input', { type: 'number', min: '2000', max: '2100', step: '1', placeholder: 'YYYY', 'data-testid': 'report-year', 'aria-label': t('pm.report.year') });
-  const format = el('select', { 'data-testid': 'report-format', 'aria-label': t('pm.report.format') }, ...['html', 'pdf', 'csv', 'json'].map((f) => el('option', { value: f }, f.toUpperCase())));
-  const lg = el('select', { 'data-testid': 'report-lang', 'aria-label': t('pm.report.lang') }, ...[['en', 'English'], ['fr', 'Français'], ['pt', 'Português']].map(([v, l]) => el('option', { value: v! }, l!)));
+  const year = el('input', { class: 'select', type: 'number', min: '2000', max: '2100', step: '1', placeholder: 'YYYY', 'data-testid': 'report-year', 'aria-label': t('pm.report.year') });
+  const format = el('select', { class: 'select', 'data-testid': 'report-format', 'aria-label': t('pm.report.format') }, ...['html', 'pdf', 'csv', 'json'].map((f) => el('option', { value: f }, f.toUpperCase())));
+  const lg = el('select', { class: 'select', 'data-testid': 'report-lang', 'aria-label': t('pm.report.lang') }, ...[['en', 'English'], ['fr', 'Français'], ['pt', 'Português']].map(([v, l]) => el('option', { value: v! }, l!)));
   lg.value = lang();
   const open = el('a', { class: 'btn btn-small', 'data-testid': 'report-open', target: '_blank', rel: 'noopener' }, t('pm.report.open'));
   const update = () => {

@@ -62,7 +62,7 @@ function table(ctx: Ctx, r: MembersResponse, rerender: () => void, capacity: Cap
     sortHeader(t('members.col.savings'), 'savings', sort.key, sort.dir, onSort),
     sortHeader(t('members.col.net'), 'net', sort.key, sort.dir, onSort),
     el('th', { class: 'num' }, t('impact.col.coverage')),
-    capacity ? el('th', {}, t('net.col.forecast', { pct: pct(0.8) })) : null);
+    capacity ? el('th', { class: 'forecast' }, t('net.col.forecast', { pct: pct(0.8) })) : null);
   const rows = sorted(r.members).map((m) => el('tr', { 'data-testid': 'member-row', 'data-asn': m.asn },
     el('td', { class: 'name' }, canOpen
       ? el('a', { href: memberHref(ctx, m.asn), 'data-testid': 'member-link' }, m.name)
@@ -103,7 +103,7 @@ function forecastCell(c: CapacityResponse, asn: number): HTMLElement {
   if (!mine.length) return el('td', { class: 'muted' }, '\u2014');
   const rank = (p: PortCapacity) => (p.forecast.status === 'over' ? -1 : p.forecast.status === 'forecast' ? p.forecast.crossingAt! : Infinity);
   const first = [...mine].sort((a, b) => rank(a) - rank(b))[0]!;
-  return el('td', { class: first.forecast.status === 'over' ? 'hot' : '', 'data-testid': 'member-forecast', title: `${first.switch} ${first.port}` }, forecastText(first.forecast));
+  return el('td', { class: first.forecast.status === 'over' ? 'forecast hot' : 'forecast', 'data-testid': 'member-forecast', title: `${first.switch} ${first.port}` }, forecastText(first.forecast));
 }
 
 void startPage<MembersResponse>({

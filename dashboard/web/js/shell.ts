@@ -383,6 +383,9 @@ export function sortHeader(label: string, key: string, active: string, dir: 1 | 
 export function labelTables(root: ParentNode): void {
   for (const table of Array.from(root.querySelectorAll<HTMLTableElement>('table.table'))) {
     table.setAttribute('role', 'table');
+    // A wrapper that scrolls sideways (a long table in a long language) must be reachable by keyboard (WCAG 2.1.1).
+    const wrap = table.parentElement;
+    if (wrap?.classList.contains('table-wrap') && !wrap.hasAttribute('tabindex') && wrap.scrollWidth > wrap.clientWidth) wrap.setAttribute('tabindex', '0');
     const head = table.tHead?.rows[table.tHead.rows.length - 1];
     const labels: string[] = [];
     if (head) {

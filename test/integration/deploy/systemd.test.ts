@@ -15,6 +15,8 @@ import { startAtModem, type AtModem } from '../alerts/pty-modem.ts';
 const ROOT = process.cwd();
 const VERSION = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
 const NEXT = `${VERSION}-next`;
+/** The release name install.sh gives this tree: the package version, plus `git describe` in a git checkout (read from its output). */
+let RELEASE = VERSION;
 const UNIT = 'ixmeter-collector.service';
 const DASH = 'ixmeter-dashboard.service';
 const DB = '/var/lib/ixmeter/ixmeter.db';
@@ -161,17 +163,18 @@ describe('deploy/install.sh into a running systemd', () => {
     expect(first.code, first.out).toBe(0);
     expect(first.out).toContain('created system user ixmeter');
     expect(first.out).toContain(`installed release ${VERSION}`);
+    RELEASE = /installed release (\S+)/.exec(first.out)![1]!;
     expect(first.out).toContain(`enabled ${UNIT}`);
     expect(first.out).toContain(`enabled ${DASH}`);
     expect((await ct!.run('id', ['-nG', 'ixmeter'])).split(/\s+/)).toContain('dialout');
     expect((await ct!.run('stat', ['-c', '%a %U:%G', '/etc/ixmeter', '/etc/ixmeter/secrets', '/var/lib/ixmeter'])).trim().split('\n'))
       .toEqual(['750 root:ixmeter', '700 ixmeter:ixmeter', '750 ixmeter:ixmeter']);
-    expect((await ct!.run('readlink', ['/opt/ixmeter/current'])).trim()).toBe(`releases/${VERSION}`);
+    expect((await ct!.run('readlink', ['/opt/ixmeter/current'])).trim()).toBe(`releases/${RELEASE}`);
     expect((await ct!.run('systemctl', ['is-enabled', UNIT, DASH])).trim().split('\n')).toEqual(['enabled', 'enabled']);
 
     const second = await ct!.exec('/srv/ixmeter/deploy/install.sh', ['--role', 'collector', '--dashboard', '--skip-build'], { timeoutMs: 120_000 });
     expect(second.code, second.out).toBe(0);
-    expect(second.out.trim()).toBe(`install.sh: nothing to do: release ${VERSION} already installed`);
+    expect(second.out.trim()).toBe(`install.sh: nothing to do: release ${RELEASE} already installed`);
   }, 180_000);
 
   it('both units start with a real config and reach active/running; READY=1 comes after the store is open', async () => {
@@ -342,7 +345,7 @@ describe('upgrade and rollback with install.sh', () => {
     const newPid = await waitActive(UNIT, pid);
     expect((await ct!.run('readlink', [`/proc/${newPid}/cwd`])).trim()).toBe('/var/lib/ixmeter');
     expect((await ct!.run('cat', [`/proc/${newPid}/cmdline`])).replace(/\0/g, ' ')).toContain('/opt/ixmeter/current/bin/ixmeter.mjs run');
-    expect((await ct!.run('ls', ['/opt/ixmeter/releases'])).trim().split('\n').sort()).toEqual([VERSION, NEXT].sort());
+    expect((await ct!.run('ls', ['/opt/ixmeter/releases'])).trim().split('\n').sort()).toEqual([RELEASE, NEXT].sort());
     await waitFor('polls with the new release', async () => (await okPolls()) >= polls + 2, 30_000, 500);
     expect(await sql('PRAGMA integrity_check')).toBe('ok');
     // The config and secrets were not touched.
@@ -356,7 +359,7 @@ describe('upgrade and rollback with install.sh', () => {
     try {
       const r = await ct!.exec('/srv/ixmeter-next/deploy/install.sh', ['--rollback']);
       expect(r.code).toBe(1);
-      expect(r.out).toContain(`the store ${DB} has schema migration(s) 999 that release ${VERSION} does not know`);
+      expect(r.out).toContain(`the store ${DB} has schema migration(s) 999 that release ${RELEASE} does not know`);
       expect((await ct!.run('readlink', ['/opt/ixmeter/current'])).trim()).toBe(`releases/${NEXT}`);
       expect(await mainPid()).toBe(pid);
     } finally {
@@ -369,18 +372,18 @@ describe('upgrade and rollback with install.sh', () => {
     const polls = await okPolls();
     const r = await ct!.exec('/srv/ixmeter-next/deploy/install.sh', ['--rollback'], { timeoutMs: 120_000 });
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toContain(`current -> releases/${VERSION} (was ${NEXT})`);
+    expect(r.out).toContain(`current -> releases/${RELEASE} (was ${NEXT})`);
     expect(r.out).toContain(`restarted ${UNIT}`);
     expect(r.out).toContain(`restarted ${DASH}`);
     await waitActive(UNIT, pid);
-    expect((await ct!.run('readlink', ['/opt/ixmeter/current'])).trim()).toBe(`releases/${VERSION}`);
+    expect((await ct!.run('readlink', ['/opt/ixmeter/current'])).trim()).toBe(`releases/${RELEASE}`);
     await waitFor('polls after the rollback', async () => (await okPolls()) >= polls + 2, 30_000, 500);
     expect(await sql('PRAGMA integrity_check')).toBe('ok');
     expect((await show(UNIT, ['Result'])).Result).toBe('success');
     // Both releases are still there, for the next upgrade or a roll forward.
-    expect((await ct!.run('ls', ['/opt/ixmeter/releases'])).trim().split('\n').sort()).toEqual([VERSION, NEXT].sort());
-    const again = await ct!.exec('/srv/ixmeter-next/deploy/install.sh', ['--rollback', VERSION]);
-    expect(again.out).toContain(`release ${VERSION} is already current: nothing to do`);
+    expect((await ct!.run('ls', ['/opt/ixmeter/releases'])).trim().split('\n').sort()).toEqual([RELEASE, NEXT].sort());
+    const again = await ct!.exec('/srv/ixmeter-next/deploy/install.sh', ['--rollback', RELEASE]);
+    expect(again.out).toContain(`release ${RELEASE} is already current: nothing to do`);
     const missing = await ct!.exec('/srv/ixmeter-next/deploy/install.sh', ['--rollback', '9.9.9']);
     expect(missing.code).toBe(1);
     expect(missing.out).toContain('release 9.9.9 is not installed');

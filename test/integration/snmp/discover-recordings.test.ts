@@ -66,7 +66,11 @@ describe('discover --json on every recording', () => {
     expect(Object.keys(d.json).sort()).toEqual(['interfaces', 'sysDescr', 'sysName', 'sysUpTime']);
     expect({ sysName: d.json.sysName, sysDescr: d.json.sysDescr, sysUpTime: d.json.sysUpTime }).toEqual({ sysName: want.sysName, sysDescr: want.sysDescr, sysUpTime: want.sysUpTime });
     for (const i of d.json.interfaces) {
-      expect(Object.keys(i).sort()).toEqual(['adminStatus', 'alias', 'descr', 'hc', 'ifIndex', 'inOctets', 'name', 'operStatus', 'outOctets', 'speedMbps']);
+      // role and lag are additive: present only for LAGs and their links (ifStackTable).
+      const base = ['adminStatus', 'alias', 'descr', 'hc', 'ifIndex', 'inOctets', 'name', 'operStatus', 'outOctets', 'speedMbps'];
+      expect(Object.keys(i).filter((k) => k !== 'role' && k !== 'lag').sort()).toEqual(base);
+      if ('role' in i) expect(['lag', 'lag-link']).toContain(i.role);
+      if ('lag' in i) expect(i.role).toBe('lag-link');
     }
     const got = d.json.interfaces.map((i: any) => ({ ifIndex: i.ifIndex, name: i.name, alias: i.alias, hc: i.hc, inOctets: i.inOctets, outOctets: i.outOctets }));
     expect(got).toEqual(want.interfaces);
