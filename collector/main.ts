@@ -15,6 +15,8 @@ import { createAlerts } from './alerts/index.ts';
 import { createForwarder } from './forward/index.ts';
 import { createMetrics } from './metrics/index.ts';
 import { resolveMembers } from './members/index.ts';
+import { createLatency, TargetError } from './latency/index.ts';
+import { ConfigError } from './config/load.ts';
 
 /** Exit code of a collector that lost its local store (disk full, read-only): systemd restarts it. */
 export const EXIT_STORE_FAILED = 3;
@@ -240,6 +242,18 @@ export async function sideComponents(config: Config, store: Store, log: Logger):
     });
     components.push(alerts);
     listeners.push((p, s, r) => alerts.onPoll(p, s, r));
+  }
+  if (config.latency) {
+    // Latency probes (collector/latency): fping rounds to members' routers and references, stored and forwarded.
+    const latency = createLatency(config.latency, {
+      store, log: getLogger('collector:latency'), nameOf: (asn) => members.get(asn)?.name.value, ixfFile: config.memberSources?.ixf,
+    });
+    try { latency.targets(); } catch (e) {
+      // A bad address or timing is a configuration error naming the option (exit 2), found before anything starts.
+      if (e instanceof TargetError) throw new ConfigError('latency', [e.message]);
+      throw e;
+    }
+    components.push(latency);
   }
   return { components, listeners };
 }
