@@ -79,3 +79,42 @@ export function findOutages(rounds: RoundSummary[], intervalMs: number, minRound
   close(null);
   return out;
 }
+
+/** One rate interval of one port (what the store's rates table holds): [t - intervalS, t], bits per second in. */
+export interface RateInterval { t: number; intervalS: number; inBps: number | null }
+
+/** Local traffic in a window: what the members sent into the exchange (switch ports' inbound bytes). */
+export interface WindowTraffic {
+  /** Bytes, each rate interval counted by the share of it inside the window (the rate is taken as even within it). */
+  bytes: number;
+  /** bytes x 8 / the window's covered seconds: bits per second while measured. Null with no coverage. */
+  avgBps: number | null;
+  /** Share of port-time in the window covered by rates (0..1): gaps and missing polls lower it. */
+  coverage: number;
+  /** Ports counted. */
+  ports: number;
+}
+
+/**
+ * The traffic members kept exchanging over the IXP in [start, end) (epoch ms), from each member port's rate
+ * intervals. An interval partly inside counts pro rata, so the figure is exact at poll boundaries and, between
+ * them, as good as the rate is even within a poll interval.
+ */
+export function trafficDuring(start: number, end: number, ports: RateInterval[][]): WindowTraffic {
+  let bytes = 0;
+  let coveredPortMs = 0;
+  const span = Math.max(0, end - start);
+  for (const rates of ports) {
+    for (const r of rates) {
+      if (r.inBps === null) continue;
+      const len = r.intervalS * 1000;
+      const a = Math.max(start, r.t - len), b = Math.min(end, r.t);
+      if (b <= a || len <= 0) continue;
+      bytes += (r.inBps * r.intervalS / 8) * ((b - a) / len);
+      coveredPortMs += b - a;
+    }
+  }
+  const coverage = span === 0 || ports.length === 0 ? 0 : Math.min(1, coveredPortMs / (span * ports.length));
+  const coveredS = ports.length ? coveredPortMs / ports.length / 1000 : 0;
+  return { bytes, avgBps: coveredS > 0 ? (bytes * 8) / coveredS : null, coverage, ports: ports.length };
+}

@@ -4,6 +4,7 @@
 import type { DB } from './sqlite.ts';
 import { storeError } from './sqlite.ts';
 import { median } from '../latency/rounds.ts';
+import { findOutages, summariseRounds, trafficDuring, type Outage, type WindowTraffic } from '../latency/outages.ts';
 
 export type TargetKind = 'member' | 'international' | 'local';
 
@@ -127,4 +128,31 @@ export function latencyRetention(db: DB, days: { rawDays: number; rollupDays: nu
     const latency_hourly = db.prepare('DELETE FROM latency_hourly WHERE t < ?').run(now - days.rollupDays * DAY).changes;
     return { latency, latency_hourly };
   })();
+}
+
+/** An international outage with the local traffic the exchange kept flowing meanwhile. */
+export interface OutageWithTraffic extends Outage {
+  traffic: WindowTraffic;
+}
+
+/**
+ * International outages between `from` and `to` (rounds' start times), each with the member ports' inbound traffic
+ * over [start, end) (or to lastSeen + one interval while open). `ports` restricts the traffic to member ports
+ * (switch, port name); absent: every port the store knows. `intervalMs` is latency.interval.
+ */
+export function readOutages(db: DB, from: number, to: number, opts: { intervalMs: number; minRounds?: number; ports?: { switch: string; port: string }[] }): OutageWithTraffic[] {
+  const rows = db.prepare('SELECT t, kind, received FROM latency WHERE t >= ? AND t < ? ORDER BY t').all(from, to) as { t: number; kind: string; received: number }[];
+  const outages = findOutages(summariseRounds(rows), opts.intervalMs, opts.minRounds ?? 1);
+  if (outages.length === 0) return [];
+  const all = db.prepare('SELECT id, switch, name FROM ports').all() as { id: number; switch: string; name: string }[];
+  const wanted = opts.ports ? new Set(opts.ports.map((p) => `${p.switch}\u0000${p.port}`)) : undefined;
+  const ids = [...new Set(all.filter((p) => !wanted || wanted.has(`${p.switch}\u0000${p.name}`)).map((p) => p.id))];
+  const q = db.prepare('SELECT t, interval, in_bps FROM rates WHERE port_id = ? AND t > ? AND t < ? ORDER BY t');
+  return outages.map((o) => {
+    const end = o.end ?? o.start + o.durationMs;
+    // Rates whose interval overlaps [start, end): their end lies after start, and they began before end.
+    const perPort = ids.map((id) => (q.all(id, o.start, end + 3_600_000) as { t: number; interval: number; in_bps: number | null }[])
+      .map((r) => ({ t: r.t, intervalS: r.interval, inBps: r.in_bps })));
+    return { ...o, traffic: trafficDuring(o.start, end, perPort) };
+  });
 }
