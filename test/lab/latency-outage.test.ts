@@ -11,6 +11,7 @@ import { createCollector, type Collector } from '../../collector/main.ts';
 import { createStore, type Store } from '../../collector/store/index.ts';
 import { readLatency, readLatencyRounds, readOutages } from '../../collector/store/latency.ts';
 import { waitFor } from '../helpers/proc.ts';
+import { startInfluxDB, type InfluxServer } from '../helpers/influxdb.ts';
 import type { Sampler, Traffic } from './lab.ts';
 import { createLatencyLab, type LatencyLab } from './latencyLab.ts';
 
@@ -21,9 +22,12 @@ let collector: Collector | undefined;
 let store: Store | undefined;
 let sampler: Sampler | undefined;
 let traffic: Traffic | undefined;
+let influx: InfluxServer | undefined;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'ixmeter-lat-outage-'));
+  influx = await startInfluxDB();
+  await influx.query('CREATE DATABASE lab');
   ll = await createLatencyLab({ members: 3, delayMs: 150 });
   sampler = await ll.lab.startSampler(['swp1', 'swp2', 'swp3'], 10);
   // Steady flows between the three members, paced by the traffic sources: `bytes` is one second's worth,
@@ -41,6 +45,7 @@ afterAll(async () => {
   await traffic?.stop();
   await sampler?.stop();
   await ll?.destroy();
+  await influx?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -59,6 +64,7 @@ polling: { interval: 2 }
 store: { path: ${storePath} }
 metrics: { listen: "" }
 alerts: { enabled: false }
+influxdb: { url: "${influx!.url}", api: v1, database: lab }
 members:
   - { asn: 65001, name: Raajje Online, category: isp, ports: [{ switch: lab, port: swp1 }] }
   - { asn: 65002, name: Dhiraagu, category: isp, ports: [{ switch: lab, port: swp2 }] }
@@ -132,4 +138,21 @@ ${r.flatMap((h, i) => [h.v4, h.v6].map((a) => `    - { asn: ${65001 + i}, addres
   expect(o.traffic.coverage).toBeGreaterThan(0.99);
   expect(Math.abs(o.traffic.bytes - kernel) / kernel, `collector ${o.traffic.bytes} vs kernel ${kernel}`).toBeLessThan(0.01);
   expect(Math.abs(o.traffic.avgBps! - (kernel * 8) / (o.durationMs / 1000)) / o.traffic.avgBps!).toBeLessThan(0.01);
+
+  // Every stored round and target reached InfluxDB as ixp_latency, with its tags and the smoke as ping1..N.
+  const local = (db.prepare('SELECT count(*) AS n FROM latency').get() as { n: number }).n;
+  const count = async () => {
+    const res = await influx!.query('SELECT count(sent) FROM ixp_latency', 'lab');
+    return Number(res.results[0].series?.[0].values[0][1] ?? 0);
+  };
+  await waitFor('ixp_latency points in InfluxDB', async () => (await count()) >= local, 30_000, 500);
+  expect(await count()).toBe(local);
+  const q = await influx!.query(`SELECT sent, received, loss, median_ms, ping1, ping5 FROM ixp_latency WHERE target = '${ll.remote.v6}' AND kind = 'international' AND time >= ${o.start - INTERVAL_S * 1000}ms AND time <= ${o.end}ms`, 'lab');
+  const rows = q.results[0].series![0].values;
+  // the round before (answered), three silent rounds (no median, no pings), the round after (answered)
+  expect(rows.map((v) => v[2])).toEqual([5, 0, 0, 0, 5]);
+  expect(rows.map((v) => v[3])).toEqual([0, 1, 1, 1, 0]);
+  expect(rows.map((v) => v[4] === null)).toEqual([false, true, true, true, false]);
+  expect(rows[0][5] as number).toBeGreaterThan(140);
+  expect(rows[0][6] as number).toBeGreaterThanOrEqual(rows[0][5] as number);
 }, 150_000);
