@@ -157,6 +157,27 @@ const en = {
   'unit.perSec': '/s',
   'unit.B': 'B',
   'footer.text': 'ixmeter: measured on the IXP\u2019s own collector. Figures state their method and coverage.',
+  // Latency and resilience (page latency.html)
+  'latency.title': 'Latency and resilience',
+  'latency.monthly': 'Local vs international latency, median per month',
+  'latency.local': 'Local (members’ routers)',
+  'latency.month': 'Month',
+  'latency.loss': 'Loss',
+  'latency.median': 'Median RTT',
+  'latency.band': 'Spread',
+  'latency.smoke': 'Every reply',
+  'latency.outages': 'International outages, and the local traffic that kept flowing',
+  'latency.outages.none': 'No international outage in this period.',
+  'latency.start': 'Start',
+  'latency.end': 'End',
+  'latency.ongoing': 'ongoing',
+  'latency.duration': 'Duration',
+  'latency.bytes': 'Local traffic',
+  'latency.rate': 'Average rate',
+  'latency.plusMinus': '{d} (± {u} per edge)',
+  'latency.member': 'Latency to {name}’s routers',
+  'latency.router': 'Router {addr}',
+  'latency.noRounds': 'No latency rounds stored: is latency configured on the collector?',
 } as const;
 
 /** A UI string key. */
