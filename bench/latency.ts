@@ -45,7 +45,7 @@ try {
   store.open();
   const rusage: { user: number; sys: number; maxRssKb: number; wall: number }[] = [];
   const cfg = { interval: 300, pings: PINGS, periodMs: 1000, intervalMs: 10, timeoutMs: 1500, sizeBytes: 56, fping, ixfRouters: false,
-    routers: addrs.map((address, i) => ({ asn: 65000 + i, address })), references: [], outageRounds: 1 };
+    routers: addrs.map((address, i) => ({ asn: 65000 + i, address })), references: [], outageRounds: 1, alerts: { lossThreshold: 0.2, lossRounds: 3, silentRounds: 2, outage: true } };
   const latency = createLatency(cfg, {
     store,
     runFping: async (t, o) => {

@@ -1,5 +1,6 @@
 // The latency prober's slice of the config (schema.json "latency") and its defaults. Types only: no I/O.
 // Absent section: no prober. Addresses are checked (literal IPv4/IPv6) when the prober is built.
+import type { LatencyAlertRules } from '../alerts/latency.ts';
 
 /** A named target that is not a member's router: a resolver or content origin abroad, or a cache at the IXP. */
 export interface LatencyReference {
@@ -39,4 +40,6 @@ export interface LatencyConfig {
   references: LatencyReference[];
   /** Rounds in a row with every international reference silent while members answer that make an outage. Default: 1. */
   outageRounds: number;
+  /** Latency alert rules (collector/alerts/latency.ts), used when alerts.enabled. */
+  alerts: LatencyAlertRules;
 }

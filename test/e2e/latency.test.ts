@@ -89,7 +89,8 @@ it('public view: monthly local vs international, the outage with its duration an
   const monthly = page.getByTestId('chart-latency-monthly');
   expect(Number(await monthly.getAttribute('data-points'))).toBeGreaterThanOrEqual(1);
   const rows = page.getByTestId('latency-month');
-  expect(await rows.count()).toBe(13);
+  // only the months since the first round (the fixture's data is from the last hours)
+  expect(await rows.count()).toBeLessThanOrEqual(2);
   const current = await rows.last().textContent();
   // the median over the two routers' medians (0.875 ms and 1.5 ms), beside the reference abroad (182 ms)
   expect(current).toContain('1.19 ms');

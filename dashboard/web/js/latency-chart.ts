@@ -62,7 +62,12 @@ export function drawMonthly(canvas: HTMLCanvasElement, months: LatencyMonth[]): 
     data: { labels: months.map((m) => m.month), datasets },
     options: {
       responsive: true, maintainAspectRatio: false,
-      scales: { y: { type: 'logarithmic', ticks: { callback: (v) => ms(Number(v)) } } },
+      scales: { y: { type: 'logarithmic', ticks: { callback: (v) => {
+        // Label only 1, 2 and 5 times a power of ten: a log axis otherwise crowds its labels.
+        const n = Number(v);
+        const m = Math.round((n / 10 ** Math.floor(Math.log10(n))) * 100) / 100;
+        return m === 1 || m === 2 || m === 5 ? ms(n) : '';
+      } } } },
       plugins: { tooltip: { callbacks: { label: (i) => `${i.dataset.label}: ${i.parsed.y === null ? '\u2014' : ms(Number(i.parsed.y))}` } } },
     },
   });

@@ -64,7 +64,9 @@ function outagesTable(ctx: Ctx, s: LatencySummaryResponse): HTMLElement {
 }
 
 function render(ctx: Ctx, d: Data, main: HTMLElement): void {
-  const s = d.summary;
+  // Months before the first round are not months without latency: leave them out.
+  const firstWithData = d.summary.months.findIndex((m) => m.coverage > 0);
+  const s = { ...d.summary, months: firstWithData < 0 ? d.summary.months.slice(-1) : d.summary.months.slice(firstWithData) };
   const monthly = chartCard(t('latency.monthly'), 'chart-latency-monthly');
   const parts: HTMLElement[] = [];
   if (s.intervalMs === null) parts.push(notice(t('latency.noRounds')));

@@ -20,6 +20,7 @@ describe('latency config', () => {
     expect(parseConfig(`${BASE}latency: {}\n`, 'c.yaml', {}).latency).toEqual({
       interval: 300, pings: 20, periodMs: 1000, intervalMs: 10, timeoutMs: 1500, sizeBytes: 56, fping: 'fping',
       ixfRouters: true, routers: [], references: [], outageRounds: 1,
+      alerts: { lossThreshold: 0.2, lossRounds: 3, silentRounds: 2, outage: true },
     });
   });
 

@@ -55,7 +55,7 @@ describe('buildTargets', () => {
 });
 
 it('a round that cannot fit in the interval is refused, naming the options', () => {
-  const base = { interval: 300, pings: 20, periodMs: 1000, intervalMs: 10, timeoutMs: 1500, sizeBytes: 56, fping: 'fping', ixfRouters: true, routers: [], references: [], outageRounds: 1 };
+  const base = { interval: 300, pings: 20, periodMs: 1000, intervalMs: 10, timeoutMs: 1500, sizeBytes: 56, fping: 'fping', ixfRouters: true, routers: [], references: [], outageRounds: 1, alerts: { lossThreshold: 0.2, lossRounds: 3, silentRounds: 2, outage: true } };
   expect(() => checkTiming(base)).not.toThrow();
   expect(() => checkTiming({ ...base, interval: 10, pings: 20 })).toThrow(/latency.pings: 20 pings every 1000 ms plus the 1500 ms timeout take 20500 ms, longer than latency.interval \(10 s\)/);
 });
