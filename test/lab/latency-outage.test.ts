@@ -147,7 +147,7 @@ ${r.flatMap((h, i) => [h.v4, h.v6].map((a) => `    - { asn: ${65001 + i}, addres
   };
   await waitFor('ixp_latency points in InfluxDB', async () => (await count()) >= local, 30_000, 500);
   expect(await count()).toBe(local);
-  const q = await influx!.query(`SELECT sent, received, loss, median_ms, ping1, ping5 FROM ixp_latency WHERE target = '${ll.remote.v6}' AND kind = 'international' AND time >= ${o.start - INTERVAL_S * 1000}ms AND time <= ${o.end}ms`, 'lab');
+  const q = await influx!.query(`SELECT sent, received, loss, median_ms, ping1, ping5 FROM ixp_latency WHERE target = '${ll.remote.v6}' AND kind = 'international' AND time >= ${o.start - INTERVAL_S * 1000 - 2000}ms AND time <= ${o.end! + 2000}ms`, 'lab');
   const rows = q.results[0].series![0].values;
   // the round before (answered), three silent rounds (no median, no pings), the round after (answered)
   expect(rows.map((v) => v[2])).toEqual([5, 0, 0, 0, 5]);
