@@ -11,12 +11,14 @@ import { createScheduler, type Scheduler } from './schedule.ts';
 import { createSnmpClient, pollSwitch, systemClock, targetFromConfig, type Clock, type SnmpClient, type SnmpTarget } from './snmp/index.ts';
 import { filtersFor } from './profiles.ts';
 import { createStore, type PollRecord, type Store } from './store/index.ts';
-import { createAlerts } from './alerts/index.ts';
+import { createAlerts, type Alerts } from './alerts/index.ts';
 import { createForwarder } from './forward/index.ts';
 import { createMetrics } from './metrics/index.ts';
 import { resolveMembers } from './members/index.ts';
 import { compileRoles, portRoles, type CompiledRoles } from './members/roles.ts';
 import { createRoleWriter } from './members/roleStore.ts';
+import { createLatency, TargetError } from './latency/index.ts';
+import { ConfigError } from './config/load.ts';
 
 /** Exit code of a collector that lost its local store (disk full, read-only): systemd restarts it. */
 export const EXIT_STORE_FAILED = 3;
@@ -274,6 +276,21 @@ export async function sideComponents(config: Config, store: Store, log: Logger):
     });
     components.push(alerts);
     listeners.push((p, s, r) => alerts.onPoll(p, s, r));
+  }
+  if (config.latency) {
+    // Latency probes (collector/latency): fping rounds to members' routers and references, stored and forwarded.
+    const lat = config.latency;
+    const alerts = components.find((c): c is Alerts => 'onLatencyRound' in c);
+    const latency = createLatency(lat, {
+      store, log: getLogger('collector:latency'), nameOf: (asn) => members.get(asn)?.name.value, ixfFile: config.memberSources?.ixf,
+      onRound: alerts ? (r) => alerts.onLatencyRound(r, lat.alerts, lat.outageRounds) : undefined,
+    });
+    try { latency.targets(); } catch (e) {
+      // A bad address or timing is a configuration error naming the option (exit 2), found before anything starts.
+      if (e instanceof TargetError) throw new ConfigError('latency', [e.message]);
+      throw e;
+    }
+    components.push(latency);
   }
   return { components, listeners };
 }

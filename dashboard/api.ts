@@ -475,3 +475,73 @@ export interface CapacityResponse {
   ports: PortCapacity[];
   method: string;
 }
+
+// ---- Latency (collector/latency; routes in dashboard/server/routes/latency.ts) ----
+
+/** One point of a latency series: per round (short periods) or per hour (long ones). */
+export interface LatencyPoint {
+  t: number;
+  medianMs: number | null;
+  /** The band around the median: the round's min..max, or the hour's 10th..90th percentile. */
+  lowMs: number | null;
+  highMs: number | null;
+  /** 0..1 over the pings of the point; null when none was sent. */
+  loss: number | null;
+  sent: number;
+  /** Per round only: the sorted RTTs (the smoke). */
+  rttsMs?: number[];
+}
+
+export interface LatencySeries {
+  target: string;
+  kind: 'member' | 'international' | 'local';
+  /** Untrusted text (member or reference name): show as text only. */
+  name: string;
+  memberAsn?: number;
+  points: LatencyPoint[];
+}
+
+/** GET /api/ixps/:ixp/latency/members/:asn?period|from&to: a member's routers over the period. */
+export interface MemberLatencyResponse {
+  ixp: string;
+  asn: number;
+  period: { from: number; to: number };
+  resolution: 'round' | 'hour';
+  method: string;
+  routers: LatencySeries[];
+}
+
+export interface LatencyMonth {
+  month: string;
+  /** Median over members' routers of each router's median of the month (ms); loss over every ping to them. */
+  local: { medianMs: number | null; loss: number | null; routers: number };
+  /** Each international or local reference: its median of the month and its loss. */
+  references: { target: string; kind: 'international' | 'local'; name: string; medianMs: number | null; loss: number | null }[];
+  /** Share of the month's hours (so far) with latency data, 0..1. */
+  coverage: number;
+}
+
+export interface LatencyOutage {
+  start: number;
+  /** null while it goes on. */
+  end: number | null;
+  durationMs: number;
+  /** Each edge is known to within this (one round interval). */
+  uncertaintyMs: number;
+  rounds: number;
+  /** Local traffic meanwhile: bytes members sent into the exchange, its average rate and the port-time coverage. */
+  bytes: number;
+  avgBps: number | null;
+  coverage: number;
+}
+
+/** GET /api/ixps/:ixp/latency?months=N&period|from&to: local vs international per month, and the outages of the period. */
+export interface LatencySummaryResponse {
+  ixp: string;
+  months: LatencyMonth[];
+  period: { from: number; to: number };
+  outages: LatencyOutage[];
+  /** Round interval seen in the store (ms), null without rounds. */
+  intervalMs: number | null;
+  method: string;
+}

@@ -20,6 +20,7 @@ import { ChannelError, type Channel } from './channel.ts';
 import { createWebhookChannel } from './webhook.ts';
 import { createModem, type Modem } from './modem.ts';
 import { rollupHistory, type HistoryFn, type PortRef } from './history.ts';
+import { evaluateLatencyRound, type LatencyAlertRules, type RoundTarget } from './latency.ts';
 
 export { ChannelError, type Channel } from './channel.ts';
 
@@ -60,6 +61,12 @@ export interface Alerts {
   health(): { channel: string; pending: number; oldestAgeSeconds: number | null; lastError: string | null }[];
   /** Modem registration and signal (AT+CREG?, AT+CSQ), or null without an SMS channel. */
   modemStatus(): Promise<{ registered: boolean | null; signal: number | null } | null>;
+  /**
+   * Evaluate the latency rules for one stored fping round (collector/latency) and queue any messages: loss to a
+   * member's router, a router silent while its port is up, an international outage beginning and ending.
+   * `outageRounds`: silent rounds before an outage is declared. Synchronous; never throws for rule problems.
+   */
+  onLatencyRound(round: { t: number; ok: boolean; rows: RoundTarget[] }, rules: LatencyAlertRules, outageRounds: number): void;
 }
 
 /** Builds the channels the config asks for (the SMS channel over a modem). Resolves the SIM PIN. */
@@ -123,6 +130,8 @@ export function createAlerts(cfg: { alerts: AlertsConfig; ixp?: Pick<IxpConfig, 
   /** Latest per-switch traffic for the collapse rules: switch -> {t, ports}. */
   const latest = new Map<string, { t: number; ports: { ref: PortRef; member?: string; bps: number | null; inBps: number | null; counted: boolean }[] }>();
   const baselineCache = new Map<string, (number | null)[]>();
+  /** Latency rules: whether each member's ports are up, from the latest poll of each switch (switch -> asn -> any up). */
+  const memberPortsUp = new Map<string, Map<number, boolean>>();
 
   function schedule(ch: Channel, delayMs: number): void {
     if (stopped) return;
@@ -203,12 +212,12 @@ export function createAlerts(cfg: { alerts: AlertsConfig; ixp?: Pick<IxpConfig, 
     for (const ch of channels) void pump(ch);
   }
 
-  function apply(findings: Finding[], t: number): void {
+  function apply(findings: Finding[], t: number, pendingFor?: (f: Finding) => number | undefined): void {
     const box = outbox;
     if (!box) return;
     for (const f of findings) {
       const policy: Policy = {
-        pendingPolls: a.pendingPolls,
+        pendingPolls: pendingFor?.(f) ?? a.pendingPolls,
         forMs: f.rule === 'utilisation' ? a.rules.utilisation.sustained * 1000 : 0,
         resendMs: a.resendInterval * 1000,
       };
@@ -318,6 +327,13 @@ export function createAlerts(cfg: { alerts: AlertsConfig; ixp?: Pick<IxpConfig, 
             member: memberLabel(sample.switch, i.name, t), rate: byIndex.get(i.ifIndex), ownPort: ownPortOf(sample.switch, i.name, t),
           }));
           findings.push(...evaluatePortDown(views, a.rules.portDown), ...evaluateUtilisation(views, a.rules.utilisation), ...evaluateErrors(views, a.rules.errors));
+          // For the latency rules: is any port of each member up (operStatus 1)?
+          const up = new Map<number, boolean>();
+          for (const i of sample.interfaces) {
+            const m = deps.memberForPort?.(sample.switch, i.name, t);
+            if (m && i.operStatus !== null) up.set(m.asn, (up.get(m.asn) ?? false) || i.operStatus === 1);
+          }
+          memberPortsUp.set(sample.switch, up);
           if (result) {
             const anyMember = views.some((v) => v.member);
             latest.set(sample.switch, {
@@ -367,6 +383,21 @@ export function createAlerts(cfg: { alerts: AlertsConfig; ixp?: Pick<IxpConfig, 
 
     async modemStatus() {
       return modem && !stopped ? modem.status() : null;
+    },
+
+    onLatencyRound(round, rules, outageRounds) {
+      if (!a.enabled || !outbox) return;
+      try {
+        const portUp = (asn: number): boolean | null => {
+          let known: boolean | null = null;
+          for (const m of memberPortsUp.values()) { const v = m.get(asn); if (v !== undefined) known = (known ?? false) || v; }
+          return known;
+        };
+        const pending = (f: Finding) => (f.rule === 'latency-loss' ? rules.lossRounds : f.rule === 'latency-silent' ? rules.silentRounds : f.rule === 'international-outage' ? outageRounds : undefined);
+        apply(evaluateLatencyRound(round, portUp, rules), round.t, pending);
+      } catch (err) {
+        log.sampled('error', 'onLatencyRound', { err: (err as Error).message }, 'latency alert evaluation failed', 60_000);
+      }
     },
   };
 }

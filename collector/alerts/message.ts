@@ -82,6 +82,10 @@ function recoveredDetail(f: Finding): string {
     case 'port-down': return 'port back up';
     case 'unreachable': return 'switch reachable again';
     case 'forward-backlog': return 'forward backlog cleared';
+    // Latency probes
+    case 'latency-loss': return `loss to router ${f.port} back under ${Math.round((f.threshold ?? 0) * 100)}%`;
+    case 'latency-silent': return `router ${f.port} answers again`;
+    case 'international-outage': return 'international references reachable again';
     default: return `${f.rule} back to normal`;
   }
 }

@@ -82,7 +82,9 @@ export function shouldNotify(prev: AlertState, cur: Observation, policy: Policy)
 // ---------------------------------------------------------------------------------------------
 // Conditions. Each returns findings: an alert key, whether it is bad now, and the words for a message.
 
-export type RuleName = 'port-down' | 'member-collapse' | 'exchange-collapse' | 'utilisation' | 'errors' | 'unreachable' | 'forward-backlog' | 'capacity';
+export type RuleName = 'port-down' | 'member-collapse' | 'exchange-collapse' | 'utilisation' | 'errors' | 'unreachable' | 'forward-backlog' | 'capacity'
+  // Latency probes (collector/alerts/latency.ts)
+  | 'latency-loss' | 'latency-silent' | 'international-outage';
 
 /** One condition as seen by one poll. */
 export interface Finding {

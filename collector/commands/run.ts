@@ -14,6 +14,7 @@ import { targetFromConfig } from '../snmp/index.ts';
 import { createStore } from '../store/index.ts';
 import { parseListen } from '../metrics/index.ts';
 import { resolveMembers } from '../members/index.ts';
+import { createLatency } from '../latency/index.ts';
 
 export const summary = 'Run the collector: poll the switches, store locally, forward to InfluxDB';
 
@@ -69,7 +70,9 @@ export async function run(argv: string[]): Promise<number> {
     createCollector(config, { store, log });
     try {
       if (config.metrics.listen) parseListen(config.metrics.listen);
-      resolveMembers(config); // parses the IX-F and PeeringDB files the config names
+      const members = resolveMembers(config); // parses the IX-F and PeeringDB files the config names
+      // Latency probes: every target address (config and IX-F vlan_list) and the round's timing.
+      if (config.latency) createLatency(config.latency, { store, nameOf: (asn) => members.get(asn)?.name.value, ixfFile: config.memberSources?.ixf }).targets();
     } catch (err) {
       throw new CliError(`${file}: ${(err as Error).message}`, 2);
     }

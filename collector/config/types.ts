@@ -2,6 +2,7 @@
 // test/unit/config/schema.test.ts, which checks every property here exists in the schema.
 
 import type { AlertsConfig } from '../alerts/config.ts';
+import type { LatencyConfig } from '../latency/config.ts';
 
 export type Secret = string | { env: string } | { file: string };
 
@@ -120,6 +121,8 @@ export interface Config {
   };
   /** Alert rules and channels (collector/alerts/config.ts). */
   alerts: AlertsConfig;
+  /** Latency probes (collector/latency/config.ts); absent: none. */
+  latency?: LatencyConfig;
   log: { level: LogLevel; levels: Record<string, LogLevel> };
   demo: boolean;
 }

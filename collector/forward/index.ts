@@ -10,6 +10,7 @@ import { ensureCursor, advanceCursor, FORWARDED, type ForwardedTable } from '../
 import { metrics } from '../metrics/index.ts';
 import { createInfluxWriter, WriteFailure, type InfluxWriter } from './influx.ts';
 import { portLine, rollupLine, pollLine, seriesKey, type RateRowLP, type RollupRowLP, type PollRowLP } from './lineProtocol.ts';
+import { latencyLine } from './lineProtocol.ts';
 
 /** Member tags of a port at a time (from the members registry); undefined when unknown. */
 export type TagsFor = (switchName: string, port: string, time: number) =>
@@ -146,6 +147,13 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
         }));
         lastSeq = r[0];
       }
+    } else if (table === 'latency') {
+      // Latency rounds (collector/latency): one ixp_latency point per round and target.
+      for (const r of stmt('latency').iterate(after, batchSize) as IterableIterator<Row>) {
+        add(latencyLine(cfg.ixp, { t: r[1], target: r[2], kind: r[3], name: r[4], member_asn: r[5], sent: r[6], received: r[7], loss: r[8],
+          median_ms: r[9], min_ms: r[10], max_ms: r[11], rtts: r[12] }));
+        lastSeq = r[0];
+      }
     } else {
       for (const r of stmt('rollups').iterate(after, batchSize) as IterableIterator<Row>) {
         lastSeq = r[0];
@@ -177,6 +185,8 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
         r.out_pps_avg, r.in_errors_avg, r.out_errors_avg, r.in_discards_avg, r.out_discards_avg, r.util_in_max, r.util_out_max,
         r.oper_up_share, r.coverage, r.source, p.switch AS sw, p.name AS port
       FROM rollups r JOIN ports p ON p.id = r.port_id WHERE r.seq > ? ORDER BY r.seq LIMIT ?`,
+    latency: `SELECT seq, t, target, kind, name, member_asn, sent, received, loss, median_ms, min_ms, max_ms, rtts
+      FROM latency WHERE seq > ? ORDER BY seq LIMIT ?`,
   };
   const prepared = new Map<string, Statement<[number, number]>>();
   let preparedFor: unknown;

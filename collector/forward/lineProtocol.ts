@@ -138,3 +138,28 @@ export function pollLine(ixp: string, r: PollRowLP): string {
   f.str('error', r.error);
   return f.line(seriesKey('ixp_poll', { ixp, switch: r.switch }), Math.trunc(r.t))!;
 }
+
+// ---- Latency (collector/latency): one `ixp_latency` point per fping round and target. ----
+
+/** One row of the store's latency table (what the forwarder reads). */
+export interface LatencyRowLP {
+  t: number; target: string; kind: string; name: string; member_asn: number | null;
+  sent: number; received: number; loss: number; median_ms: number | null; min_ms: number | null; max_ms: number | null;
+  /** JSON array of the sorted RTTs that came back. */
+  rtts: string;
+}
+
+/**
+ * One `ixp_latency` line: tags ixp, target, kind (member | international | local), name, member_asn; fields sent,
+ * received (integers), loss (0..1), median_ms, min_ms, max_ms (absent when nothing came back) and, as smokeping
+ * keeps them, the sorted RTTs as ping1..pingN (lost pings left out, so pingK exists for K <= received).
+ */
+export function latencyLine(ixp: string, r: LatencyRowLP): string | null {
+  const f = new Fields();
+  f.int('sent', r.sent); f.int('received', r.received); f.float('loss', r.loss);
+  f.float('median_ms', r.median_ms); f.float('min_ms', r.min_ms); f.float('max_ms', r.max_ms);
+  let rtts: unknown = [];
+  try { rtts = JSON.parse(r.rtts); } catch { /* a damaged row still sends its summary */ }
+  if (Array.isArray(rtts)) rtts.forEach((v, i) => { if (typeof v === 'number') f.float(`ping${i + 1}`, v); });
+  return f.line(seriesKey('ixp_latency', { ixp, target: r.target, kind: r.kind, name: r.name, member_asn: r.member_asn }), Math.trunc(r.t));
+}

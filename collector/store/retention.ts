@@ -3,6 +3,7 @@
 // never silently drops unsent data. Never touches ports, meta or cursors.
 import type { DB } from './sqlite.ts';
 import { getCursor, type ForwardedTable } from './cursor.ts';
+import { latencyRetention } from './latency.ts';
 
 export interface RetentionDays { rawDays: number; rollupDays: number; pollDays: number }
 
@@ -20,5 +21,7 @@ export function runRetention(db: DB, days: RetentionDays, now: number): Record<F
     rates: del('rates', now - days.rawDays * DAY),
     polls: del('polls', now - days.pollDays * DAY),
     rollups: del('rollups', now - days.rollupDays * DAY),
+    // Latency rounds live as long as raw rates; their hourly rollups as long as rollups.
+    ...latencyRetention(db, days, now),
   }))();
 }

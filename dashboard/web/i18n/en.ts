@@ -218,6 +218,27 @@ const en = {
   'chart.alt.list': '{label}: {values}.',
   'chart.alt.none': '{label}: no data.',
   'chart.alt.status': 'Up {up} of the time with data; an outage in {down} of {n} bars; no data in {none}.',
+  // Latency and resilience (page latency.html)
+  'latency.title': 'Latency and resilience',
+  'latency.monthly': 'Local vs international latency, median per month',
+  'latency.local': 'Local (members’ routers)',
+  'latency.month': 'Month',
+  'latency.loss': 'Loss',
+  'latency.median': 'Median RTT',
+  'latency.band': 'Spread',
+  'latency.smoke': 'Every reply',
+  'latency.outages': 'International outages, and the local traffic that kept flowing',
+  'latency.outages.none': 'No international outage in this period.',
+  'latency.start': 'Start',
+  'latency.end': 'End',
+  'latency.ongoing': 'ongoing',
+  'latency.duration': 'Duration',
+  'latency.bytes': 'Local traffic',
+  'latency.rate': 'Average rate',
+  'latency.plusMinus': '{d} (± {u} per edge)',
+  'latency.member': 'Latency to {name}’s routers',
+  'latency.router': 'Router {addr}',
+  'latency.noRounds': 'No latency rounds stored: is latency configured on the collector?',
 } as const;
 
 /** A UI string key. */

@@ -10,10 +10,11 @@ import { parseDateInput, toDateInput } from './tz.ts';
 import { zonedTime } from '../../calendar.ts';
 
 /** The page ids, one per HTML file. */
-export type PageId = 'overview' | 'members' | 'member' | 'port' | 'impact' | 'login' | 'network';
+export type PageId = 'overview' | 'members' | 'member' | 'port' | 'impact' | 'login' | 'network' | 'latency';
 
 const FILES: Record<PageId, string> = {
   overview: '/index.html', members: '/members.html', member: '/member.html', port: '/port.html', impact: '/impact.html', login: '/login.html', network: '/network.html',
+  latency: '/latency.html',
 };
 
 /** The period the user picked: a preset or custom dates (YYYY-MM-DD, inclusive, in the IXP's zone). */
