@@ -32,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   import: () => import('./commands/import.ts'),
   report: () => import('./commands/report.ts'),
   alerts: () => import('./commands/alerts.ts'),
+  sflow: () => import('./commands/sflow.ts'),
 };
 
 async function usage(): Promise<string> {

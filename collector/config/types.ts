@@ -2,6 +2,7 @@
 // test/unit/config/schema.test.ts, which checks every property here exists in the schema.
 
 import type { AlertsConfig } from '../alerts/config.ts';
+import type { SflowConfig } from '../sflow/config.ts';
 
 export type Secret = string | { env: string } | { file: string };
 
@@ -99,4 +100,6 @@ export interface Config {
   alerts: AlertsConfig;
   log: { level: LogLevel; levels: Record<string, LogLevel> };
   demo: boolean;
+  /** sFlow receiver (collector/sflow/config.ts); absent: off. */
+  sflow?: SflowConfig;
 }
