@@ -15,6 +15,7 @@ import { createAlerts } from './alerts/index.ts';
 import { createForwarder } from './forward/index.ts';
 import { createMetrics } from './metrics/index.ts';
 import { resolveMembers } from './members/index.ts';
+import { ConfigError } from './config/load.ts';
 
 /** Exit code of a collector that lost its local store (disk full, read-only): systemd restarts it. */
 export const EXIT_STORE_FAILED = 3;
@@ -240,6 +241,14 @@ export async function sideComponents(config: Config, store: Store, log: Logger):
     });
     components.push(alerts);
     listeners.push((p, s, r) => alerts.onPoll(p, s, r));
+  }
+  // sFlow (config.sflow set): the peer-to-peer matrix per 5-minute window, stored and forwarded as ixp_p2p_5m.
+  if (config.sflow) {
+    const { createSflow } = await import('./sflow/index.ts');
+    const { sflowProblems } = await import('./sflow/config.ts');
+    const problems = sflowProblems(config);
+    if (problems.length) throw new ConfigError('config', problems);
+    components.push(createSflow(config, { store, log: getLogger('collector:sflow') }));
   }
   return { components, listeners };
 }

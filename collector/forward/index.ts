@@ -9,7 +9,7 @@ import type { Statement } from 'better-sqlite3';
 import { ensureCursor, advanceCursor, FORWARDED, type ForwardedTable } from '../store/cursor.ts';
 import { metrics } from '../metrics/index.ts';
 import { createInfluxWriter, WriteFailure, type InfluxWriter } from './influx.ts';
-import { portLine, rollupLine, pollLine, seriesKey, type RateRowLP, type RollupRowLP, type PollRowLP } from './lineProtocol.ts';
+import { portLine, rollupLine, pollLine, p2pLine, seriesKey, type RateRowLP, type RollupRowLP, type PollRowLP } from './lineProtocol.ts';
 
 /** Member tags of a port at a time (from the members registry); undefined when unknown. */
 export type TagsFor = (switchName: string, port: string, time: number) =>
@@ -146,6 +146,12 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
         }));
         lastSeq = r[0];
       }
+    } else if (table === 'p2p') {
+      // sFlow matrix rows (collector/sflow/store.ts).
+      for (const r of stmt('p2p').iterate(after, batchSize) as IterableIterator<Row>) {
+        add(p2pLine(cfg.ixp, { t: r[1], switch: r[2], src: r[3], dst: r[4], ip: r[5], bytes: r[6], packets: r[7], samples: r[8] }));
+        lastSeq = r[0];
+      }
     } else {
       for (const r of stmt('rollups').iterate(after, batchSize) as IterableIterator<Row>) {
         lastSeq = r[0];
@@ -177,6 +183,7 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
         r.out_pps_avg, r.in_errors_avg, r.out_errors_avg, r.in_discards_avg, r.out_discards_avg, r.util_in_max, r.util_out_max,
         r.oper_up_share, r.coverage, r.source, p.switch AS sw, p.name AS port
       FROM rollups r JOIN ports p ON p.id = r.port_id WHERE r.seq > ? ORDER BY r.seq LIMIT ?`,
+    p2p: 'SELECT seq, t, switch, src, dst, ip, bytes, packets, samples FROM p2p WHERE seq > ? ORDER BY seq LIMIT ?',
   };
   const prepared = new Map<string, Statement<[number, number]>>();
   let preparedFor: unknown;

@@ -79,6 +79,11 @@ export class Matrix {
   private readonly pairs = new Map<string, PairRow>();
   private readonly members = new Map<string, MemberRow>();
   readonly counts: MatrixCounts = { samples: 0, noFrame: 0, notIngress: 0 };
+  /** Scaled bytes and samples per input ifIndex of counted samples (for the check against SNMP octets). */
+  readonly byInput = new Map<number, { bytes: number; samples: number }>();
+  /** Lowest and highest sampling_rate seen (1:N), null before the first sample. */
+  rateMin: number | null = null;
+  rateMax: number | null = null;
 
   constructor(private readonly renorm: Renormaliser, private readonly lookup?: MacLookup) {}
 
@@ -90,6 +95,8 @@ export class Matrix {
   addSample(agent: string, subAgentId: number, fs: FlowSample, filter?: AgentFilter): void {
     // Every sample advances its source's pool state, counted or not, so the next one is scaled right.
     const eff = this.renorm.scale(agent, subAgentId, fs);
+    if (this.rateMin === null || fs.samplingRate < this.rateMin) this.rateMin = fs.samplingRate;
+    if (this.rateMax === null || fs.samplingRate > this.rateMax) this.rateMax = fs.samplingRate;
     if (!fs.frame) { this.counts.noFrame++; return; }
     if (filter?.memberIfIndexes && (fs.inputFormat !== 0 || !filter.memberIfIndexes.has(fs.input))) { this.counts.notIngress++; return; }
     this.counts.samples++;
@@ -99,6 +106,8 @@ export class Matrix {
     let p = this.pairs.get(k);
     if (!p) { p = { srcMac: f.srcMac, dstMac: f.dstMac, etype: f.etype, bytes: 0, packets: 0, samples: 0 }; this.pairs.set(k, p); }
     p.bytes += bytes; p.packets += eff; p.samples++;
+    const inp = this.byInput.get(fs.input);
+    if (inp) { inp.bytes += bytes; inp.samples++; } else this.byInput.set(fs.input, { bytes, samples: 1 });
     if (this.lookup) {
       const src = this.lookup(f.srcMac) ?? UNKNOWN, dst = this.lookup(f.dstMac) ?? UNKNOWN, v = ipVersion(f.etype);
       const mk = key3(src, dst, v);
@@ -135,4 +144,21 @@ export function normaliseMac(s: string): string | null {
   const hex = s.trim().toLowerCase().replace(/[^0-9a-f]/g, '');
   if (hex.length !== 12 || !/^[0-9a-f:.\-\s]+$/i.test(s.trim())) return null;
   return hex.match(/../g)!.join(':');
+}
+
+/**
+ * Ports whose sFlow bytes are far above their SNMP received octets over the same span: the switch samples
+ * them in both directions (or egress too), so each frame would count twice. Pure; at least `minSamples`
+ * samples and a ratio of `maxRatio` (default 1.5: sampling error at 100 samples is about 10 %).
+ */
+export function doubleSampled(sflow: ReadonlyMap<number, { bytes: number; samples: number }>, snmpInOctets: ReadonlyMap<number, number>,
+  opts: { minSamples?: number; maxRatio?: number } = {}): { ifIndex: number; ratio: number }[] {
+  const out: { ifIndex: number; ratio: number }[] = [];
+  for (const [ifIndex, s] of sflow) {
+    const snmp = snmpInOctets.get(ifIndex);
+    if (!snmp || s.samples < (opts.minSamples ?? 100)) continue;
+    const ratio = s.bytes / snmp;
+    if (ratio > (opts.maxRatio ?? 1.5)) out.push({ ifIndex, ratio: Math.round(ratio * 100) / 100 });
+  }
+  return out;
 }

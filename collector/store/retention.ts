@@ -20,5 +20,7 @@ export function runRetention(db: DB, days: RetentionDays, now: number): Record<F
     rates: del('rates', now - days.rawDays * DAY),
     polls: del('polls', now - days.pollDays * DAY),
     rollups: del('rollups', now - days.rollupDays * DAY),
+    // The sFlow matrix is 5-minute data like the rollups, and kept as long.
+    p2p: del('p2p', now - days.rollupDays * DAY),
   }))();
 }
