@@ -147,7 +147,9 @@ export function createSflow(config: Config, deps: SflowDeps): Sflow {
         onDatagram: (d) => onDatagram(d),
         onDropped: (error, from) => {
           roll(now());
-          windowFor(switchOf(from.address) ?? from.address).dropped++;
+          // Counted in the sender's window when the sender is a known agent (most agents send from their agent address).
+          const sw = switchOf(from.address);
+          if (sw) windowFor(sw).dropped++;
           log.sampled('warn', `dropped:${from.address}`, { from: from.address, err: error }, 'sFlow datagram dropped');
         },
         onUnknownAgent: (agent, from) => {
