@@ -12,6 +12,7 @@ import { createSqliteReader } from '../readers/sqlite.ts';
 import { createInfluxReader } from '../readers/influxql.ts';
 import { createApp } from './app.ts';
 import { reportRoutes } from './routes/report.ts';
+import { peeringRoutes } from './routes/peering.ts';
 import { resolveMembers } from '../../collector/members/index.ts';
 import { createService, type IxpContext, type SavedValue } from './service.ts';
 import { createSavedFigures, type SavedFigures } from './saved.ts';
@@ -94,7 +95,7 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
         trustProxy: cfg.dashboard.trustProxy, webDir: deps.webDir, version, log, now: deps.now,
         publicTtl: cfg.dashboard.publicCacheSeconds,
         // The monthly impact report (GET /api/ixps/:ixp/report), then any further routers.
-        routes: [reportRouter, ...(deps.routes ?? [])].map((make) => (h) => make({ ...h, db, ixps })),
+        routes: [reportRouter, peeringRouter, ...(deps.routes ?? [])].map((make) => (h) => make({ ...h, db, ixps })),
       });
       const listen = deps.listen ?? cfg.dashboard.listen ?? '0.0.0.0:3000';
       const i = listen.lastIndexOf(':');
@@ -156,4 +157,14 @@ function registryMembers(cfg: Config, db: Database.Database, now: number, log: L
     log.warn({ err: (err as Error).message }, 'member registry unavailable; using the config\'s members');
     return cfg.members ?? [];
   }
+}
+
+/** Mounts the sFlow peering route (GET /api/ixps/:ixp/peering) over the dashboard's own store handle. */
+function peeringRouter(h: { principal(req: import('express').Request): import('./auth.ts').Principal; now: () => number; db: Database.Database | undefined; ixps: IxpContext[] }) {
+  return peeringRoutes({
+    principal: h.principal,
+    now: h.now,
+    db: (id) => (id === h.ixps[0]?.ixp.id ? h.db : undefined),
+    ixp: (id) => h.ixps.find((x) => x.ixp.id === id),
+  });
 }
