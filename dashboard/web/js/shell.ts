@@ -10,10 +10,10 @@ import { parseDateInput, toDateInput } from './tz.ts';
 import { zonedTime } from '../../calendar.ts';
 
 /** The page ids, one per HTML file. */
-export type PageId = 'overview' | 'members' | 'member' | 'port' | 'impact' | 'login';
+export type PageId = 'overview' | 'members' | 'member' | 'port' | 'impact' | 'login' | 'peering';
 
 const FILES: Record<PageId, string> = {
-  overview: '/index.html', members: '/members.html', member: '/member.html', port: '/port.html', impact: '/impact.html', login: '/login.html',
+  overview: '/index.html', members: '/members.html', member: '/member.html', port: '/port.html', impact: '/impact.html', login: '/login.html', peering: '/peering.html',
 };
 
 /** The period the user picked: a preset or custom dates (YYYY-MM-DD, inclusive, in the IXP's zone). */
@@ -106,6 +106,8 @@ function header(ctx: Ctx, current: PageId, onLang: (l: Lang) => void): HTMLEleme
   if (ctx.ixp) {
     links.push(link('overview', 'nav.overview', 'nav-overview'));
     if (ctx.ixp.access !== 'aggregate') links.push(link('members', 'nav.members', 'nav-members'));
+    // The sFlow peering matrix: everyone may open it; the API cuts it to what the role may see.
+    links.push(link('peering', 'nav.peering', 'nav-peering'));
   }
   if (canSeeImpact(ctx.session)) links.push(link('impact', 'nav.impact', 'nav-impact'));
 
