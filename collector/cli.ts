@@ -33,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   report: () => import('./commands/report.ts'),
   alerts: () => import('./commands/alerts.ts'),
   latency: () => import('./commands/latency.ts'),
+  sflow: () => import('./commands/sflow.ts'),
 };
 
 async function usage(): Promise<string> {

@@ -292,6 +292,14 @@ export async function sideComponents(config: Config, store: Store, log: Logger):
     }
     components.push(latency);
   }
+  // sFlow (config.sflow set): the peer-to-peer matrix per 5-minute window, stored and forwarded as ixp_p2p_5m.
+  if (config.sflow) {
+    const { createSflow } = await import('./sflow/index.ts');
+    const { sflowProblems } = await import('./sflow/config.ts');
+    const problems = sflowProblems(config);
+    if (problems.length) throw new ConfigError('config', problems);
+    components.push(createSflow(config, { store, log: getLogger('collector:sflow') }));
+  }
   return { components, listeners };
 }
 

@@ -545,3 +545,36 @@ export interface LatencySummaryResponse {
   intervalMs: number | null;
   method: string;
 }
+
+// --- sFlow peering matrix (GET /api/ixps/:ixp/peering?month=YYYY-MM; dashboard/server/routes/peering.ts) ---
+
+/** A sampled share with its absolute standard error (null when there is nothing to divide). */
+export interface PeeringShare { share: number | null; error: number | null; samples: number }
+
+export interface PeeringPair {
+  src: string; dst: string; srcName: string; dstName: string;
+  bytes: number; ipv4: number; ipv6: number; other: number; samples: number;
+  /** Relative standard error of bytes (≈ 1/√samples). */
+  error: number | null;
+}
+
+export interface PeeringMember { label: string; name: string; sent: number; received: number; ipv4: number; ipv6: number; samples: number; ipv6Share: number | null }
+
+/**
+ * What each role gets: operator/admin the whole matrix; member its own pairs only (`pairs` holds only rows it
+ * sent or received, `members` only itself); reporter the exchange's shares without pairs; public the IPv6 share
+ * only, and only when the IXP is public.
+ */
+export interface PeeringResponse {
+  ixp: string;
+  month: string;
+  scope: 'full' | 'member' | 'aggregate' | 'public';
+  method: string;
+  coverage: { windows: number; expectedWindows: number; samples: number; dropped: number; rateMin: number | null; rateMax: number | null };
+  totalBytes?: number;
+  ipv6: PeeringShare;
+  localContent?: PeeringShare;
+  unknown?: PeeringShare;
+  pairs?: PeeringPair[];
+  members?: PeeringMember[];
+}

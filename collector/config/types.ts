@@ -3,6 +3,7 @@
 
 import type { AlertsConfig } from '../alerts/config.ts';
 import type { LatencyConfig } from '../latency/config.ts';
+import type { SflowConfig } from '../sflow/config.ts';
 
 export type Secret = string | { env: string } | { file: string };
 
@@ -125,4 +126,6 @@ export interface Config {
   latency?: LatencyConfig;
   log: { level: LogLevel; levels: Record<string, LogLevel> };
   demo: boolean;
+  /** sFlow receiver (collector/sflow/config.ts); absent: off. */
+  sflow?: SflowConfig;
 }

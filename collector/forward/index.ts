@@ -9,7 +9,7 @@ import type { Statement } from 'better-sqlite3';
 import { ensureCursor, advanceCursor, FORWARDED, type ForwardedTable } from '../store/cursor.ts';
 import { metrics } from '../metrics/index.ts';
 import { createInfluxWriter, WriteFailure, type InfluxWriter } from './influx.ts';
-import { portLine, rollupLine, pollLine, seriesKey, type RateRowLP, type RollupRowLP, type PollRowLP } from './lineProtocol.ts';
+import { portLine, rollupLine, pollLine, p2pLine, seriesKey, type RateRowLP, type RollupRowLP, type PollRowLP } from './lineProtocol.ts';
 import { latencyLine } from './lineProtocol.ts';
 
 /** Member tags of a port at a time (from the members registry); undefined when unknown. */
@@ -154,6 +154,12 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
           median_ms: r[9], min_ms: r[10], max_ms: r[11], rtts: r[12] }));
         lastSeq = r[0];
       }
+    } else if (table === 'p2p') {
+      // sFlow matrix rows (collector/sflow/store.ts).
+      for (const r of stmt('p2p').iterate(after, batchSize) as IterableIterator<Row>) {
+        add(p2pLine(cfg.ixp, { t: r[1], switch: r[2], src: r[3], dst: r[4], ip: r[5], bytes: r[6], packets: r[7], samples: r[8] }));
+        lastSeq = r[0];
+      }
     } else {
       for (const r of stmt('rollups').iterate(after, batchSize) as IterableIterator<Row>) {
         lastSeq = r[0];
@@ -187,6 +193,7 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
       FROM rollups r JOIN ports p ON p.id = r.port_id WHERE r.seq > ? ORDER BY r.seq LIMIT ?`,
     latency: `SELECT seq, t, target, kind, name, member_asn, sent, received, loss, median_ms, min_ms, max_ms, rtts
       FROM latency WHERE seq > ? ORDER BY seq LIMIT ?`,
+    p2p: 'SELECT seq, t, switch, src, dst, ip, bytes, packets, samples FROM p2p WHERE seq > ? ORDER BY seq LIMIT ?',
   };
   const prepared = new Map<string, Statement<[number, number]>>();
   let preparedFor: unknown;

@@ -163,3 +163,18 @@ export function latencyLine(ixp: string, r: LatencyRowLP): string | null {
   if (Array.isArray(rtts)) rtts.forEach((v, i) => { if (typeof v === 'number') f.float(`ping${i + 1}`, v); });
   return f.line(seriesKey('ixp_latency', { ixp, target: r.target, kind: r.kind, name: r.name, member_asn: r.member_asn }), Math.trunc(r.t));
 }
+
+// --- sFlow (collector/sflow) ---
+/** One p2p row of the local store: a 5-minute window's traffic from one member to another. */
+export interface P2pRowLP { t: number; switch: string; src: string; dst: string; ip: string; bytes: number; packets: number; samples: number }
+
+/**
+ * One `ixp_p2p_5m` line: tags ixp, switch, src, dst (member labels "AS65001" or "unknown"), ip (ipv4 | ipv6 | other);
+ * integer fields bytes, packets (renormalised from sFlow samples) and samples (the estimate's error is about
+ * 1/sqrt(samples)); t = window start.
+ */
+export function p2pLine(ixp: string, r: P2pRowLP): string | null {
+  const f = new Fields();
+  f.int('bytes', r.bytes); f.int('packets', r.packets); f.int('samples', r.samples);
+  return f.line(seriesKey('ixp_p2p_5m', { ixp, switch: r.switch, src: r.src, dst: r.dst, ip: r.ip }), Math.trunc(r.t));
+}

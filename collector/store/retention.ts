@@ -23,5 +23,7 @@ export function runRetention(db: DB, days: RetentionDays, now: number): Record<F
     rollups: del('rollups', now - days.rollupDays * DAY),
     // Latency rounds live as long as raw rates; their hourly rollups as long as rollups.
     ...latencyRetention(db, days, now),
+    // The sFlow matrix is 5-minute data like the rollups, and kept as long.
+    p2p: del('p2p', now - days.rollupDays * DAY),
   }))();
 }

@@ -13,6 +13,7 @@ import { createInfluxReader } from '../readers/influxql.ts';
 import { createApp } from './app.ts';
 import { reportRoutes } from './routes/report.ts';
 import { latencyRoutes } from './routes/latency.ts';
+import { peeringRoutes } from './routes/peering.ts';
 import { resolveMembers } from '../../collector/members/index.ts';
 import { createService, type IxpContext, type SavedValue } from './service.ts';
 import { createSavedFigures, type SavedFigures } from './saved.ts';
@@ -96,7 +97,7 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
         trustProxy: cfg.dashboard.trustProxy, webDir: deps.webDir, version, log, now: deps.now,
         publicTtl: cfg.dashboard.publicCacheSeconds,
         // The monthly impact report (GET /api/ixps/:ixp/report), then any further routers.
-        routes: [reportRouter, latencyRouter, ...(deps.routes ?? [])].map((make) => (h) => make({ ...h, db, ixps })),
+        routes: [reportRouter, latencyRouter, peeringRouter, ...(deps.routes ?? [])].map((make) => (h) => make({ ...h, db, ixps })),
       });
       const listen = deps.listen ?? cfg.dashboard.listen ?? '0.0.0.0:3000';
       const i = listen.lastIndexOf(':');
@@ -175,4 +176,14 @@ function latencyRouter(h: { principal(req: import('express').Request): import('.
   // The store holds the data of the config's own IXP only (the first context); a store from before migration 005 has no latency tables.
   const has = h.db ? !!h.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'latency'").get() : false;
   return latencyRoutes({ principal: h.principal, now: h.now, ixps: h.ixps, db: (id) => (has && id === h.ixps[0]?.ixp.id ? h.db : undefined) });
+}
+
+/** Mounts the sFlow peering route (GET /api/ixps/:ixp/peering) over the dashboard's own store handle. */
+function peeringRouter(h: { principal(req: import('express').Request): import('./auth.ts').Principal; now: () => number; db: Database.Database | undefined; ixps: IxpContext[] }) {
+  return peeringRoutes({
+    principal: h.principal,
+    now: h.now,
+    db: (id) => (id === h.ixps[0]?.ixp.id ? h.db : undefined),
+    ixp: (id) => h.ixps.find((x) => x.ixp.id === id),
+  });
 }

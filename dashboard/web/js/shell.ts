@@ -10,11 +10,11 @@ import { parseDateInput, toDateInput } from './tz.ts';
 import { zonedTime } from '../../calendar.ts';
 
 /** The page ids, one per HTML file. */
-export type PageId = 'overview' | 'members' | 'member' | 'port' | 'impact' | 'login' | 'network' | 'latency';
+export type PageId = 'overview' | 'members' | 'member' | 'port' | 'impact' | 'login' | 'network' | 'latency' | 'peering';
 
 const FILES: Record<PageId, string> = {
   overview: '/index.html', members: '/members.html', member: '/member.html', port: '/port.html', impact: '/impact.html', login: '/login.html', network: '/network.html',
-  latency: '/latency.html',
+  latency: '/latency.html', peering: '/peering.html',
 };
 
 /** The period the user picked: a preset or custom dates (YYYY-MM-DD, inclusive, in the IXP's zone). */
@@ -109,6 +109,10 @@ function header(ctx: Ctx, current: PageId, onLang: (l: Lang) => void): HTMLEleme
     if (ctx.ixp.access !== 'aggregate') links.push(link('members', 'nav.members', 'nav-members'));
     // Sites, trunks and capacity forecasts: the IXP's own view (operator, admin).
     if (ctx.ixp.access === 'full') links.push(link('network', 'nav.network', 'nav-network'));
+    // The sFlow peering matrix: everyone may open it; the API cuts it to what the role may see.
+    links.push(link('peering', 'nav.peering', 'nav-peering'));
+    // Latency kept local and the international outages: the API decides what each role sees.
+    links.push(link('latency', 'nav.latency', 'nav-latency'));
   }
   if (canSeeImpact(ctx.session)) links.push(link('impact', 'nav.impact', 'nav-impact'));
 
