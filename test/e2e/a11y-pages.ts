@@ -11,6 +11,9 @@ import { createApp } from '../../dashboard/server/app.ts';
 import { createService } from '../../dashboard/server/service.ts';
 import { createUserStore, hashPassword, saveUsers } from '../../dashboard/server/users.ts';
 import { createSqliteReader } from '../../dashboard/readers/sqlite.ts';
+import { latencyRoutes } from '../../dashboard/server/routes/latency.ts';
+import { peeringRoutes } from '../../dashboard/server/routes/peering.ts';
+import type { IxpContext } from '../../dashboard/server/service.ts';
 import { freeTcpPort } from '../helpers/ports.ts';
 import { IXP, IXP2, MEMBERS, writeFixture } from './fixture.ts';
 
@@ -44,6 +47,9 @@ export const PAGES: PageCase[] = [
   { name: 'port', url: `/port.html?ixp=${IXP.id}&switch=sw1&port=${encodeURIComponent('xe-0/0/1')}`, roles: ['member', 'operator'], ready: '[data-testid=chart-port-status]' },
   { name: 'impact', url: '/impact.html', roles: ['operator', 'reporter'], ready: '[data-testid=impact-table]' },
   { name: 'login', url: '/login.html', roles: ['public'], ready: '[data-testid=login-form]' },
+  { name: 'network', url: `/network.html?ixp=${IXP.id}`, roles: ['operator'], ready: '[data-testid=sites-table]' },
+  { name: 'latency', url: `/latency.html?ixp=${IXP.id}`, roles: ['member', 'operator', 'reporter'], ready: '[data-testid=latency-method]' },
+  { name: 'peering', url: `/peering.html?ixp=${IXP.id}`, roles: ['member', 'operator', 'reporter'], ready: '[data-testid=peering-month]' },
   // What a member sees when it opens another member's page: the refusal notice is a page too.
   { name: 'member-forbidden', url: `/member.html?ixp=${IXP.id}&asn=65002`, roles: ['member'], ready: '[data-testid=notice-error]' },
 ];
@@ -75,13 +81,13 @@ export async function startFixtureDashboard(): Promise<FixtureDashboard> {
     const storeFile = path.join(dir, 'store.db');
     writeFixture(storeFile, Date.now(), 2, true);
     db = new Database(storeFile, { readonly: true, fileMustExist: true });
-    const service = createService({
-      reader: createSqliteReader(db),
-      ixps: [
-        { ixp: { ...IXP, launched: new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10) }, members: MEMBERS, publicMembers: false, ifAlias: true, pollInterval: 300 },
-        { ixp: IXP2, members: [], publicMembers: false, ifAlias: true, pollInterval: 300 },
-      ],
-    });
+    const ixps: IxpContext[] = [
+      { ixp: { ...IXP, launched: new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10) }, members: MEMBERS, publicMembers: false, ifAlias: true, pollInterval: 300 },
+      { ixp: IXP2, members: [], publicMembers: false, ifAlias: true, pollInterval: 300 },
+    ];
+    const service = createService({ reader: createSqliteReader(db), ixps });
+    const store = db;
+    const own = (id: string) => (id === IXP.id ? store : undefined);
     const hash = await hashPassword(PASSWORD);
     const usersFile = path.join(dir, 'users.json');
     saveUsers(usersFile, [
@@ -89,7 +95,12 @@ export async function startFixtureDashboard(): Promise<FixtureDashboard> {
       { username: USERS.operator, role: 'operator', ixp: IXP.id, hash },
       { username: USERS.reporter, role: 'reporter', hash },
     ]);
-    const app = createApp({ service, users: createUserStore(usersFile), readerKind: 'sqlite', loginLimit: 1000 });
+    // The latency and peering routes over the same store, as serve mounts them.
+    const routes = [
+      (h: { principal: Parameters<typeof latencyRoutes>[0]['principal']; now: () => number }) => latencyRoutes({ principal: h.principal, now: h.now, ixps, db: own }),
+      (h: { principal: Parameters<typeof latencyRoutes>[0]['principal']; now: () => number }) => peeringRoutes({ principal: h.principal, now: h.now, db: own, ixp: (id) => ixps.find((x) => x.ixp.id === id) }),
+    ];
+    const app = createApp({ service, users: createUserStore(usersFile), readerKind: 'sqlite', loginLimit: 1000, routes });
     const port = await freeTcpPort();
     server = await new Promise<Server>((resolve) => { const s = app.listen(port, '127.0.0.1', () => resolve(s)); });
   } catch (e) {

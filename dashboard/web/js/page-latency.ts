@@ -38,7 +38,7 @@ function monthsTable(s: LatencySummaryResponse): HTMLElement {
   for (const m of s.months) for (const r of m.references) refs.set(r.target, r.name);
   return el('div', { class: 'table-wrap' }, el('table', { class: 'table', 'data-testid': 'latency-months' },
     el('thead', {}, el('tr', {}, el('th', {}, t('latency.month')), el('th', { class: 'num' }, t('latency.local')),
-      ...[...refs.values()].map((name) => el('th', { class: 'num' }, name)), el('th', {}, ''))),
+      ...[...refs.values()].map((name) => el('th', { class: 'num' }, name)), el('th', {}, t('impact.col.coverage')))),
     el('tbody', {}, ...s.months.map((m) => el('tr', { 'data-testid': 'latency-month' },
       el('td', {}, m.month),
       el('td', { class: 'num' }, `${msText(m.local.medianMs)} \u00b7 ${t('latency.loss')} ${pct(m.local.loss, 1)}`),
