@@ -3,7 +3,7 @@
 // outage detection. SQL only: the probing is collector/latency, the outage rules collector/latency/outages.ts.
 import type { DB } from './sqlite.ts';
 import { storeError } from './sqlite.ts';
-import { median } from '../latency/rounds.ts';
+import { median, type TargetResult } from '../latency/rounds.ts';
 import { findOutages, summariseRounds, trafficDuring, type Outage, type WindowTraffic } from '../latency/outages.ts';
 
 export type TargetKind = 'member' | 'international' | 'local';
@@ -12,15 +12,8 @@ export type TargetKind = 'member' | 'international' | 'local';
 export interface LatencyTarget { address: string; kind: TargetKind; name: string; memberAsn?: number }
 
 /** One target's result of one round, with what the target is. */
-export interface LatencyRow extends LatencyTarget {
+export interface LatencyRow extends LatencyTarget, Omit<TargetResult, 'target'> {
   t: number;
-  sent: number;
-  received: number;
-  loss: number;
-  medianMs: number | null;
-  minMs: number | null;
-  maxMs: number | null;
-  rttsMs: number[];
 }
 
 export interface LatencyRoundRecord { t: number; durationMs: number; ok: boolean; targets: number; error?: string }

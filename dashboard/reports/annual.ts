@@ -9,6 +9,7 @@ import { loadHistory, type History } from './data.ts';
 import { categoryLabel, coveragePct, formatters, growthReason, methodTexts, partMonthText, shortMonth, STRINGS, STRINGS2 } from './i18n.ts';
 import { computeReport, periodTraffic, type GrowthFigure, type ReportInput, type ReportLang, type ReportModel } from './model.ts';
 import { barChart, esc, hbarChart } from './svg.ts';
+import { REPORT_CSS } from './html.ts';
 
 /** One month's line of the annual report. */
 export interface AnnualMonth {
@@ -274,13 +275,6 @@ export function renderAnnualCsv(reports: AnnualReportModel | AnnualReportModel[]
   return lines.join('\r\n') + '\r\n';
 }
 
-const CSS = `body{font:13px/1.45 system-ui,"DejaVu Sans",Arial,sans-serif;color:#222;margin:24px auto;max-width:820px;padding:0 12px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:22px 0 8px;border-bottom:1px solid #ccc}
-.meta{color:#555}.headlines li{margin:4px 0}.warn{color:#8a5a00}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:3px 6px;border-bottom:1px solid #eee;vertical-align:top}
-td.n,th.n{text-align:right;white-space:nowrap}tr.total td{font-weight:bold;border-top:2px solid #999}
-.chart{margin:6px 0 12px}.fig{break-inside:avoid;page-break-inside:avoid}section.report{page-break-after:always}section.report:last-child{page-break-after:auto}
-@page{size:A4;margin:14mm}@media print{body{margin:0;max-width:none}}`;
 
 function one(r: AnnualReportModel): string {
   const s = STRINGS[r.lang];
@@ -341,7 +335,7 @@ export function renderAnnualHtml(reports: AnnualReportModel | AnnualReportModel[
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>${esc(title)}</title><style>${CSS}</style></head>
+<title>${esc(title)}</title><style>${REPORT_CSS}</style></head>
 <body>
 ${list.map(one).join('\n')}
 </body></html>

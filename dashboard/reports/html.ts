@@ -4,7 +4,8 @@ import { categoryLabel, formatters, partMonthText, shortMonth, STRINGS, STRINGS2
 import type { ReportModel } from './model.ts';
 import { barChart, esc, hbarChart, lineChart } from './svg.ts';
 
-const CSS = `body{font:13px/1.45 system-ui,"DejaVu Sans",Arial,sans-serif;color:#222;margin:24px auto;max-width:820px;padding:0 12px}
+/** The reports' inline stylesheet (monthly and annual pages share it). */
+export const REPORT_CSS = `body{font:13px/1.45 system-ui,"DejaVu Sans",Arial,sans-serif;color:#222;margin:24px auto;max-width:820px;padding:0 12px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:22px 0 8px;border-bottom:1px solid #ccc}
 .meta{color:#555}.headlines li{margin:4px 0}.warn{color:#8a5a00}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:3px 6px;border-bottom:1px solid #eee;vertical-align:top}
@@ -73,7 +74,7 @@ export function renderHtml(reports: ReportModel | ReportModel[]): string {
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>${esc(title)}</title><style>${CSS}</style></head>
+<title>${esc(title)}</title><style>${REPORT_CSS}</style></head>
 <body>
 ${list.map(one).join('\n')}
 </body></html>
