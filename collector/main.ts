@@ -136,12 +136,19 @@ export function createCollector(config: Config, deps: CollectorDeps = {}): Colle
   // Port roles (issue 14): the roles of each poll's interfaces, stored when they change (migration 007).
   const roleWriter = createRoleWriter(() => store!.db, () => clock.now());
   const compiledRoles = new Map<string, CompiledRoles>();
+  /** What the last roles were decided from, per switch: the stack rows (cached hourly, same array) and the interfaces. */
+  const rolesFrom = new Map<string, { stack: Sample['stack']; ifs: string }>();
   function saveSwitchRoles(sw: SwitchConfig, sample: Sample): void {
     try {
       let c = compiledRoles.get(sw.name);
       if (!c) compiledRoles.set(sw.name, (c = compileRoles(sw)));
       const ifs = sample.interfaces.map((i) => ({ ifIndex: i.ifIndex, name: i.name, ifType: i.ifType, hasCounters: i.inOctets !== null || i.outOctets !== null }));
+      // Roles change only with the interfaces or the stack: most polls skip deciding them again.
+      const from = { stack: sample.stack, ifs: ifs.map((i) => `${i.ifIndex}\t${i.name}\t${i.ifType}\t${i.hasCounters ? 1 : 0}`).join('\n') };
+      const seen = rolesFrom.get(sw.name);
+      if (seen && seen.stack === from.stack && seen.ifs === from.ifs) return;
       if (roleWriter(sw.name, portRoles(sw.name, c, ifs, sample.stack ?? [])) && sample.stack?.length) log.debug({ switch: sw.name }, 'port roles updated');
+      rolesFrom.set(sw.name, from); // after a successful write: a failed one is tried again next poll
     } catch (err) {
       log.sampled('error', `roles:${sw.name}`, { switch: sw.name, err: (err as Error)?.message }, `switch ${sw.name}: store port roles: ${(err as Error)?.message}`);
     }
