@@ -28,7 +28,7 @@ export interface LatencyLab {
   /** Runs a command in a lab namespace (no shell). */
   exec(ns: string, cmd: string, args: string[]): Promise<{ stdout: string; stderr: string }>;
   /** `ixmeter ARGS` in the collector namespace, optionally as another user through setpriv. */
-  ixmeter(args: string[], opts?: { asUser?: number; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult>;
+  ixmeter(args: string[], opts?: { withoutNetRaw?: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult>;
   /** nftables in `ns`: drop `percent` % of incoming echo requests (IPv4 and IPv6); returns how many were dropped so far via dropped(). */
   dropEchoRequests(ns: string, percent: number): Promise<void>;
   /** Echo requests dropped by dropEchoRequests in `ns`. */
@@ -68,7 +68,9 @@ export async function createLatencyLab(opts: { members?: number; delayMs?: numbe
   const ll: LatencyLab = {
     lab, routers, collector, remote, delayMs, exec,
     ixmeter(args, o = {}) {
-      const pre = o.asUser === undefined ? [] : ['setpriv', `--reuid=${o.asUser}`, `--regid=${o.asUser}`, '--clear-groups'];
+      // Without CAP_NET_RAW in the bounding set (what a unit without the capability gives): the same user, so the run
+      // does not depend on who may read the checkout (a clone in a 0700 folder is unreadable to nobody).
+      const pre = o.withoutNetRaw ? ['setpriv', '--bounding-set', '-net_raw'] : [];
       return new Promise((resolve, reject) => {
         const child = spawn('ip', ['netns', 'exec', collector.ns, ...pre, process.execPath, 'bin/ixmeter.mjs', ...args],
           { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...o.env } });
