@@ -24,7 +24,7 @@ function newestSource(dir) {
 function bundleIsFresh() {
   if (process.env.IXMETER_SOURCE === '1' || !existsSync(bundle)) return false;
   const built = statSync(bundle).mtimeMs;
-  return ['collector', 'dashboard'].every((d) => newestSource(path.join(root, d)) <= built);
+  return ['cli', 'collector', 'dashboard'].every((d) => newestSource(path.join(root, d)) <= built);
 }
 
 let main;
@@ -33,6 +33,6 @@ if (bundleIsFresh()) {
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import('../collector/cli.ts'));
+  ({ main } = await import('../cli/index.ts'));
 }
 process.exitCode = await main(process.argv.slice(2));

@@ -45,7 +45,7 @@ export function evaluateCapacity(ports: CapacityPort[], rule: CapacityRule, t: n
   });
 }
 
-/** The 95th percentile as transit is billed (the same rule as dashboard/impact: drop the top 5 %, take the highest left). */
+/** The 95th percentile as transit is billed (the same rule as collector/figures/impact.ts: drop the top 5 %, take the highest left). */
 function p95(values: number[]): number | null {
   if (values.length === 0) return null;
   const s = [...values].sort((a, b) => a - b);

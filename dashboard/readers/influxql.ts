@@ -3,7 +3,7 @@
 // mean/max/sum/count/last, ORDER BY time DESC LIMIT 1, one level of subquery. Never writes; never logs credentials.
 import type { InfluxConfig } from '../../collector/config/types.ts';
 import { resolveSecret } from '../../collector/config/secrets.ts';
-import type { WindowSample } from '../impact/index.ts';
+import type { WindowSample } from '../../collector/figures/impact.ts';
 import {
   portKey, type CollectorState, type MemberWindows, type PortRef, type PortRow, type PortState, type Reader, type SeriesQuery, type SumRow,
 } from './reader.ts';

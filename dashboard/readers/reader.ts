@@ -1,7 +1,7 @@
 // The Reader interface: everything the dashboard's routes read, answered by the local SQLite store
 // (readers/sqlite.ts) or by InfluxDB over InfluxQL (readers/influxql.ts). Types only; no I/O here.
 // Readers return port-level or summed rows as stored; member attribution and impact maths live in the server.
-import type { WindowSample } from '../impact/index.ts';
+import type { WindowSample } from '../../collector/figures/impact.ts';
 
 /** A switch port by name. */
 export interface PortRef {

@@ -1,7 +1,7 @@
 // Reader over the local SQLite store (the embedded default): raw rates for short periods, rollups for long ones.
 // Read-only: never writes to the store (the collector owns it). Holds one IXP: every `ixp` argument is that one.
 import type Database from 'better-sqlite3';
-import type { WindowSample } from '../impact/index.ts';
+import type { WindowSample } from '../../collector/figures/impact.ts';
 import {
   portKey, type CollectorState, type MemberWindows, type PortMember, type PortRef, type PortRow, type PortState,
   type Reader, type SeriesQuery, type SumRow,

@@ -1,6 +1,6 @@
 // Member window samples shared by both readers: imported history coarser than 5 minutes (MRTG's 30 min, 2 h,
 // 1 day) summed per member and window, and merged under the 5-minute windows (5-minute data wins). Pure.
-import type { WindowSample } from '../impact/index.ts';
+import type { WindowSample } from '../../collector/figures/impact.ts';
 
 /** Sums coarse rows of many ports into one sample per member, resolution and window start. */
 export class CoarseWindows {

@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3';
 import type { MemberRegistry } from '../../collector/members/registry.ts';
 import { addMonths, monthRange, yearRange } from '../calendar.ts';
-import { elapsedShare, growth, likeForLike } from '../impact/partmonth.ts';
+import { elapsedShare, growth, likeForLike } from '../../collector/figures/partmonth.ts';
 import { loadHistory, type History } from './data.ts';
 import { categoryLabel, coveragePct, formatters, growthReason, methodTexts, partMonthText, shortMonth, STRINGS, STRINGS2 } from './i18n.ts';
 import { computeReport, periodTraffic, type GrowthFigure, type ReportInput, type ReportLang, type ReportModel } from './model.ts';

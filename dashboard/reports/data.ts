@@ -2,7 +2,7 @@
 // coarser rows — imported MRTG history, hourly/daily rollups — only where no finer row covers the time),
 // and the poll log for availability. Read-only: never writes to the store.
 import type Database from 'better-sqlite3';
-import type { WindowSample } from '../impact/index.ts';
+import type { WindowSample } from '../../collector/figures/impact.ts';
 import type { MemberRegistry } from '../../collector/members/registry.ts';
 import { periodTraffic, type PortHistory, type ReportInput, type ReportMember } from './model.ts';
 import { addMonths, dayStart, monthRange } from '../calendar.ts';

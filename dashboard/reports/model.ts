@@ -1,11 +1,11 @@
 // The monthly impact report's model and its pure computation from port histories: every figure comes from
-// the impact module (dashboard/impact), so reports, API and pages agree. No I/O, no clock (now is an input).
-import { bytesOf, ixpImpact, localContentShare, sumPerWindow, type WindowSample } from '../impact/index.ts';
-import { elapsedShare, growth, likeForLike, memberMonthImpact, memberSamples, type Growth, type MemberMonthImpact } from '../impact/partmonth.ts';
+// the impact module (collector/figures), so reports, API and pages agree. No I/O, no clock (now is an input).
+import { bytesOf, ixpImpact, localContentShare, sumPerWindow, type WindowSample } from '../../collector/figures/impact.ts';
+import { elapsedShare, growth, likeForLike, memberMonthImpact, memberSamples, type Growth, type MemberMonthImpact } from '../../collector/figures/partmonth.ts';
 import { membershipBounds } from '../calendar.ts';
 import type { MemberCategory } from '../../collector/config/types.ts';
 import { forecastCrossing, type Forecast, type MonthUtil } from '../../collector/figures/forecast.ts';
-import { billableP95 } from '../impact/index.ts';
+import { billableP95 } from '../../collector/figures/impact.ts';
 import type { MemberInfo } from '../../collector/members/registry.ts';
 
 /** The languages reports are written in. */

@@ -4,7 +4,7 @@
 import type { MemberCategory, MemberConfig } from '../../collector/config/types.ts';
 import { parseIfAlias } from '../../collector/members/ifalias.ts';
 import { countsForMembers, type PortRoleRow } from '../../collector/members/roles.ts';
-import { defaultBuysTransit } from '../impact/index.ts';
+import { defaultBuysTransit } from '../../collector/figures/impact.ts';
 import { portKey, type PortMember, type PortState } from '../readers/reader.ts';
 
 /** A member as the dashboard uses it. */

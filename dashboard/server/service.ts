@@ -5,8 +5,8 @@ import type {
   PortDetailResponse, PortInfo, SummaryResponse, TrafficResponse, TrafficSeries,
 } from '../api.ts';
 import type { IxpConfig, MemberConfig, SwitchRoles } from '../../collector/config/types.ts';
-import { ixpImpact, memberImpact, monthsInPeriod, sumPerWindow, type IxpImpact, type MemberImpact, type WindowSample } from '../impact/index.ts';
-import { elapsedShare, growth, likeForLike, memberMonthImpact, memberSamples, type Growth, type MemberMonthImpact, type Membership } from '../impact/partmonth.ts';
+import { ixpImpact, memberImpact, monthsInPeriod, sumPerWindow, type IxpImpact, type MemberImpact, type WindowSample } from '../../collector/figures/impact.ts';
+import { elapsedShare, growth, likeForLike, memberMonthImpact, memberSamples, type Growth, type MemberMonthImpact, type Membership } from '../../collector/figures/partmonth.ts';
 import { portKey, type PortRef, type PortState, type Reader, type Resolution, type SeriesQuery, type SumRow } from '../readers/reader.ts';
 import { portMembers, resolveDashMembers, type DashMember } from './members.ts';
 import { chooseStep, splitByMonth } from './period.ts';

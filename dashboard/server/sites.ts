@@ -1,13 +1,13 @@
 // Per-switch and per-site aggregates of member traffic, trunk views (both ends, utilisation against capacity) and
 // the capacity forecast of every member port, LAG and trunk. Reads through the Reader and the service's member
-// directory; the maths are dashboard/impact and collector/figures/forecast.ts. No HTTP and no authorisation here.
+// directory; the maths are collector/figures (impact.ts, forecast.ts). No HTTP and no authorisation here.
 import type {
   AggregateFigures, CapacityForecast, CapacityResponse, P95, Period, PortCapacity, SiteAggregate, SitesResponse, SwitchAggregate,
   TrunkEnd, TrunkRow, TrunksResponse,
 } from '../api.ts';
 import { compileRoles, configRole, type CompiledRoles } from '../../collector/members/roles.ts';
 import { forecastCrossing, type MonthUtil } from '../../collector/figures/forecast.ts';
-import { billableP95, memberImpact, sumPerWindow, type WindowSample } from '../impact/index.ts';
+import { billableP95, memberImpact, sumPerWindow, type WindowSample } from '../../collector/figures/impact.ts';
 import { portKey, type PortRef, type PortState, type Reader } from '../readers/reader.ts';
 import { monthOf, monthRange } from '../calendar.ts';
 import { TtlCache } from './cache.ts';

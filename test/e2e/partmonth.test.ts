@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, DEMO_PASSWORD, type Demo } from '../../collector/demo/index.ts';
+import { startDemo, DEMO_PASSWORD, type Demo } from '../../cli/demo/index.ts';
 import type { ImpactResponse, SummaryResponse } from '../../dashboard/api.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
 import { freeTcpPort } from '../helpers/ports.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLatencyLab, type LatencyLab } from './latencyLab.ts';
-import type { LatencyJson } from '../../collector/commands/latency.ts';
+import type { LatencyJson } from '../../cli/commands/latency.ts';
 
 let ll: LatencyLab;
 let noCap: string;

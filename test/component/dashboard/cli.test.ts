@@ -1,7 +1,7 @@
 // `ixmeter user` and `ixmeter serve` as a person runs them: the users file (mode 0600, no password anywhere),
 // clear refusals, and a served dashboard that logs a member in and serves the built pages compressed.
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../collector/cli.ts';
+import { main } from '../../../cli/index.ts';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

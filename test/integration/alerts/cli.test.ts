@@ -7,7 +7,7 @@ import http from 'node:http';
 import { execFile } from 'node:child_process';
 import { freeTcpPort } from '../../helpers/ports.ts';
 import { startPtyPair, startAtModem } from './pty-modem.ts';
-import { main } from '../../../collector/cli.ts';
+import { main } from '../../../cli/index.ts';
 
 let dir: string;
 beforeAll(() => { dir = mkdtempSync(path.join(tmpdir(), 'ixm-alerts-cli-')); });

@@ -11,7 +11,7 @@ import { parseMrtgLog, storeMrtgRows } from '../../../collector/importers/mrtg.t
 import { createSqliteReader } from '../../../dashboard/readers/sqlite.ts';
 import { createInfluxReader } from '../../../dashboard/readers/influxql.ts';
 import type { PortMember } from '../../../dashboard/readers/reader.ts';
-import type { WindowSample } from '../../../dashboard/impact/index.ts';
+import type { WindowSample } from '../../../collector/figures/impact.ts';
 import type { Store } from '../../../collector/store/index.ts';
 
 const LOG = readFileSync(fileURLToPath(new URL('../../fixtures/mrtg/sw1-et1.log', import.meta.url)), 'utf8');

@@ -12,7 +12,7 @@ import { compileRoles, countedPorts, loadRoles, portRoles, resolveMembers } from
 import { createCollector } from '../../../collector/main.ts';
 import { loadConfig } from '../../../collector/config/load.ts';
 import type { Sample } from '../../../collector/rates/types.ts';
-import { run as discover } from '../../../collector/commands/discover.ts';
+import { run as discover } from '../../../cli/commands/discover.ts';
 
 let sim: SnmpSim;
 let work: string;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../../collector/config/load.ts';
-import { run } from '../../../collector/commands/report.ts';
+import { run } from '../../../cli/commands/report.ts';
 import { createDashboard } from '../../../dashboard/server/index.ts';
 import { createUserStore, hashPassword } from '../../../dashboard/server/users.ts';
 import type { ImpactResponse, MembersResponse, SummaryResponse } from '../../../dashboard/api.ts';

@@ -4,12 +4,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { billableP95 } from '../../../dashboard/impact/index.ts';
+import { billableP95 } from '../../../collector/figures/impact.ts';
 import { buildReport, parseReportCsv, renderCsv, renderHtml, type ReportModel } from '../../../dashboard/reports/index.ts';
 import { resolveMembers } from '../../../collector/members/index.ts';
 import { loadConfig } from '../../../collector/config/load.ts';
 import { openDatabase } from '../../../collector/store/sqlite.ts';
-import { run } from '../../../collector/commands/report.ts';
+import { run } from '../../../cli/commands/report.ts';
 import { execFileP } from '../../helpers/proc.ts';
 import { makeFixture, NOW } from './fixture.ts';
 
@@ -136,7 +136,7 @@ describe('MRTG history in a report', () => {
     const dir = path.join(tmp, 'mrtg');
     mkdirSync(dir);
     const f = makeFixture(dir);
-    const { run: imp } = await import('../../../collector/commands/import.ts');
+    const { run: imp } = await import('../../../cli/commands/import.ts');
     const o = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try { expect(await imp(['mrtg', '--switch', 'sw1', '--port', 'et1', path.join(import.meta.dirname, '../../fixtures/mrtg/sw1-et1.log'), '--config', f.configFile])).toBe(0); } finally { o.mockRestore(); }
     // October 2024: only the MRTG log's 2-hour and daily rows cover et1.

@@ -4,7 +4,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startSnmpSim, RECORDINGS, type SnmpSim } from '../../helpers/snmpsim.ts';
 import { execFileP } from '../../helpers/proc.ts';
 import { bulkwalk, columns, type WalkValue } from './walk.ts';
-import { run } from '../../../collector/commands/discover.ts';
+import { run } from '../../../cli/commands/discover.ts';
 
 const IF_ENTRY = '1.3.6.1.2.1.2.2.1';
 const IFX_ENTRY = '1.3.6.1.2.1.31.1.1.1';

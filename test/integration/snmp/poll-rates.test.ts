@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSnmpSim, SNMPREC_DIR, type SnmpSim } from '../../helpers/snmpsim.ts';
 import { execFileP, sleep } from '../../helpers/proc.ts';
-import { run as poll, type PollLine } from '../../../collector/commands/poll.ts';
+import { run as poll, type PollLine } from '../../../cli/commands/poll.ts';
 
 const MAX32 = 4294967295; // snmpsim's Counter32 max (it wraps at 2^32-1, README)
 const WRAP_RATE = 12_500_000; // bytes/s = 100 Mbit/s

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { SNMPREC_DIR } from '../../helpers/snmpsim.ts';
 import { freeUdpPort } from '../../helpers/ports.ts';
 import { startProc, waitFor, execFileP, type Proc } from '../../helpers/proc.ts';
-import { run as discover } from '../../../collector/commands/discover.ts';
+import { run as discover } from '../../../cli/commands/discover.ts';
 
 // snmpsim 0.4.5 (pysnmp) names: AES256BLMT = Blumenthal (net-snmp aes256b), AES256 = Reeder (aes256r).
 const USERS = [

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { run } from '../../../collector/commands/members.ts';
+import { run } from '../../../cli/commands/members.ts';
 import { openDatabase } from '../../../collector/store/sqlite.ts';
 import { execFileP } from '../../helpers/proc.ts';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseMrtgLog, storeMrtgRows, MrtgError } from '../../../collector/importers/mrtg.ts';
 import { openDatabase } from '../../../collector/store/sqlite.ts';
-import { run } from '../../../collector/commands/import.ts';
+import { run } from '../../../cli/commands/import.ts';
 
 const LOG = path.join(import.meta.dirname, '../../fixtures/mrtg/sw1-et1.log');
 const text = readFileSync(LOG, 'utf8');

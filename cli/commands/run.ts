@@ -3,18 +3,18 @@
 // Command-line handling and signals only; the wiring is collector/main.ts.
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
-import { CliError } from '../cli.ts';
-import { loadConfig } from '../config/load.ts';
-import { redact, resolveSecret } from '../config/secrets.ts';
-import type { Config } from '../config/types.ts';
-import { configureLogging, getLogger } from '../log.ts';
-import { createCollector } from '../main.ts';
-import { filtersFor } from '../profiles.ts';
-import { targetFromConfig } from '../snmp/index.ts';
-import { createStore } from '../store/index.ts';
-import { parseListen } from '../metrics/index.ts';
-import { resolveMembers } from '../members/index.ts';
-import { createLatency } from '../latency/index.ts';
+import { CliError } from '../index.ts';
+import { loadConfig } from '../../collector/config/load.ts';
+import { redact, resolveSecret } from '../../collector/config/secrets.ts';
+import type { Config } from '../../collector/config/types.ts';
+import { configureLogging, getLogger } from '../../collector/log.ts';
+import { createCollector } from '../../collector/main.ts';
+import { filtersFor } from '../../collector/profiles.ts';
+import { targetFromConfig } from '../../collector/snmp/index.ts';
+import { createStore } from '../../collector/store/index.ts';
+import { parseListen } from '../../collector/metrics/index.ts';
+import { resolveMembers } from '../../collector/members/index.ts';
+import { createLatency } from '../../collector/latency/index.ts';
 
 export const summary = 'Run the collector: poll the switches, store locally, forward to InfluxDB';
 

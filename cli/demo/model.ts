@@ -1,8 +1,8 @@
 // The demo IXP: a small island exchange with a dozen member ports whose counters follow a daily
 // traffic pattern, as a pure function of time. The same model feeds the live SNMP agent and the
 // 35 days of back-filled history, so both line up. Pure: no clock, no I/O.
-import type { IfSample, Sample } from '../rates/types.ts';
-import type { MemberConfig } from '../config/types.ts';
+import type { IfSample, Sample } from '../../collector/rates/types.ts';
+import type { MemberConfig } from '../../collector/config/types.ts';
 
 export interface DemoPort {
   ifIndex: number;

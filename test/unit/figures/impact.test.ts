@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   p95, billableP95, sumPerWindow, transitSaved, netSaved, monthsInPeriod, localContentShare, coverage, bytesOf,
   peak, peakMethodSaved, memberImpact, ixpImpact, defaultBuysTransit, type WindowSample,
-} from '../../../dashboard/impact/index.ts';
+} from '../../../collector/figures/impact.ts';
 
 const M = 1e6;
 const T0 = Date.UTC(2026, 0, 1);

@@ -1,13 +1,13 @@
 // `ixmeter discover`: one poll of one agent, printed as the JSON contract (--json) or a table.
 // Reads only; never prints a community or key.
 import { parseArgs } from 'node:util';
-import { CliError, UsageError } from '../cli.ts';
-import { createSnmpClient, pollSwitch, SnmpError } from '../snmp/index.ts';
-import { printable, table, targetFromArgs, TargetOptionError, targetHelp, targetOptions } from '../snmp/cli-target.ts';
-import type { Sample } from '../rates/types.ts';
-import type { SwitchConfig } from '../config/types.ts';
-import { loadConfig } from '../config/load.ts';
-import { compileRoles, portRoles } from '../members/roles.ts';
+import { CliError, UsageError } from '../index.ts';
+import { createSnmpClient, pollSwitch, SnmpError } from '../../collector/snmp/index.ts';
+import { printable, table, targetFromArgs, TargetOptionError, targetHelp, targetOptions } from '../../collector/snmp/cli-target.ts';
+import type { Sample } from '../../collector/rates/types.ts';
+import type { SwitchConfig } from '../../collector/config/types.ts';
+import { loadConfig } from '../../collector/config/load.ts';
+import { compileRoles, portRoles } from '../../collector/members/roles.ts';
 
 export const summary = 'Read one switch once: system info and every interface with its counters';
 

@@ -2,12 +2,12 @@
 // (one GET of sysUpTime/sysName, a walk counting interfaces) and InfluxDB when configured (ping
 // and a write-permission probe that writes no point), and prints OK/FAIL per target. Reads only.
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/load.ts';
-import { resolveSecret } from '../config/secrets.ts';
-import type { Config, InfluxConfig, SwitchConfig } from '../config/types.ts';
-import { configureLogging } from '../log.ts';
-import { createSnmpClient, targetFromConfig, type SnmpClient, type SnmpTarget } from '../snmp/index.ts';
-import { IF, IFX, SYS } from '../snmp/oids.ts';
+import { loadConfig } from '../../collector/config/load.ts';
+import { resolveSecret } from '../../collector/config/secrets.ts';
+import type { Config, InfluxConfig, SwitchConfig } from '../../collector/config/types.ts';
+import { configureLogging } from '../../collector/log.ts';
+import { createSnmpClient, targetFromConfig, type SnmpClient, type SnmpTarget } from '../../collector/snmp/index.ts';
+import { IF, IFX, SYS } from '../../collector/snmp/oids.ts';
 
 export const summary = 'Check the config, and reach every switch and InfluxDB';
 

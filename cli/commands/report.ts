@@ -3,11 +3,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CliError, UsageError } from '../cli.ts';
-import { loadConfig } from '../config/load.ts';
-import type { Config } from '../config/types.ts';
-import { resolveMembers } from '../members/index.ts';
-import { createStore, StoreError } from '../store/index.ts';
+import { CliError, UsageError } from '../index.ts';
+import { loadConfig } from '../../collector/config/load.ts';
+import type { Config } from '../../collector/config/types.ts';
+import { resolveMembers } from '../../collector/members/index.ts';
+import { createStore, StoreError } from '../../collector/store/index.ts';
 import {
   buildAnnualReport, buildReport, isMonth, renderAnnualCsv, renderAnnualHtml, renderCsv, renderHtml, renderJson, renderPdf,
   type AnnualReportModel, type ReportLang, type ReportModel,

@@ -2,8 +2,8 @@
 // Prints the address and the demo logins; Ctrl-C stops everything; a restart reuses the store.
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { UsageError } from '../cli.ts';
-import { configureLogging } from '../log.ts';
+import { UsageError } from '../index.ts';
+import { configureLogging } from '../../collector/log.ts';
 import { DEMO_MEMBER_ASN, DEMO_PASSWORD, startDemo } from '../demo/index.ts';
 import { DEMO_PORTS } from '../demo/model.ts';
 

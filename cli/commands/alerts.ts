@@ -1,11 +1,11 @@
 // `ixmeter alerts test --channel sms|webhook|log`: sends one test message through one configured
 // channel, directly (not through the outbox), and says plainly whether it got out. Exit 1 on failure.
 import { parseArgs } from 'node:util';
-import { CliError, UsageError } from '../cli.ts';
-import { loadConfig } from '../config/load.ts';
-import { configureLogging, getLogger } from '../log.ts';
-import { createChannels } from '../alerts/index.ts';
-import { testMessage } from '../alerts/message.ts';
+import { CliError, UsageError } from '../index.ts';
+import { loadConfig } from '../../collector/config/load.ts';
+import { configureLogging, getLogger } from '../../collector/log.ts';
+import { createChannels } from '../../collector/alerts/index.ts';
+import { testMessage } from '../../collector/alerts/message.ts';
 
 export const summary = 'Send a test alert through one channel (sms, webhook or log)';
 

@@ -1,8 +1,8 @@
 // The `ixmeter` command line: finds the command, runs it, maps errors to exit codes
 // (0 ok, 1 runtime failure, 2 bad usage or bad config). Each command lives in commands/<name>.ts
 // and exports `summary`, `help` and `run(argv)`. No command logic here.
-import { ConfigError } from './config/load.ts';
-import { SecretError } from './config/secrets.ts';
+import { ConfigError } from '../collector/config/load.ts';
+import { SecretError } from '../collector/config/secrets.ts';
 
 export interface Command {
   summary: string;
@@ -54,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version') {
-    const { VERSION } = await import('./paths.ts');
+    const { VERSION } = await import('../collector/paths.ts');
     process.stdout.write(VERSION + '\n');
     return 0;
   }

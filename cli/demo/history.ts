@@ -1,8 +1,8 @@
 // Back-fills the demo store with simulated history: Samples of the demo model every 5 minutes,
 // through the same computeRates and store.writePoll the live collector uses. Resumes after the
 // last stored sample, so a restart fills only what is missing.
-import { computeRates } from '../rates/compute.ts';
-import { bumpHistoryVersion, type Store } from '../store/index.ts';
+import { computeRates } from '../../collector/rates/compute.ts';
+import { bumpHistoryVersion, type Store } from '../../collector/store/index.ts';
 import { DEMO_SWITCH, demoSample, type DemoClock } from './model.ts';
 
 const STEP_MS = 300_000;

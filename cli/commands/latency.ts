@@ -1,10 +1,10 @@
 // `ixmeter latency`: one fping round to the given addresses, printed as JSON (a contract for other
 // tools) or as a table. The probing and parsing live in collector/latency/; no fping logic here.
 import { parseArgs } from 'node:util';
-import { CliError, UsageError } from '../cli.ts';
-import { runFping, FpingError } from '../latency/fping.ts';
-import { AddressError, canonicalAddress, DEFAULT_ROUND, type RoundOptions, type TargetResult } from '../latency/rounds.ts';
-import { printable, table } from '../snmp/cli-target.ts';
+import { CliError, UsageError } from '../index.ts';
+import { runFping, FpingError } from '../../collector/latency/fping.ts';
+import { AddressError, canonicalAddress, DEFAULT_ROUND, type RoundOptions, type TargetResult } from '../../collector/latency/rounds.ts';
+import { printable, table } from '../../collector/snmp/cli-target.ts';
 
 export const summary = 'Ping addresses once with fping (smokeping-style round) and print loss and RTTs';
 

@@ -3,14 +3,14 @@
 // collector/sflow; this file only wires the socket, the config and the output.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CliError, UsageError } from '../cli.ts';
-import { ConfigError, loadConfig } from '../config/load.ts';
-import type { Config } from '../config/types.ts';
-import { parseListen, sflowProblems, SFLOW_DEFAULTS } from '../sflow/config.ts';
-import { buildMacTable, macsFromIxf, type MacSource, type MacTable } from '../sflow/macs.ts';
-import { etypeHex, Matrix, Renormaliser } from '../sflow/matrix.ts';
-import { openReceiver } from '../sflow/receiver.ts';
-import { printable, table } from '../snmp/cli-target.ts';
+import { CliError, UsageError } from '../index.ts';
+import { ConfigError, loadConfig } from '../../collector/config/load.ts';
+import type { Config } from '../../collector/config/types.ts';
+import { parseListen, sflowProblems, SFLOW_DEFAULTS } from '../../collector/sflow/config.ts';
+import { buildMacTable, macsFromIxf, type MacSource, type MacTable } from '../../collector/sflow/macs.ts';
+import { etypeHex, Matrix, Renormaliser } from '../../collector/sflow/matrix.ts';
+import { openReceiver } from '../../collector/sflow/receiver.ts';
+import { printable, table } from '../../collector/snmp/cli-target.ts';
 
 export const summary = 'Receive sFlow for a while and print who exchanged with whom';
 

@@ -2,10 +2,10 @@
 // Reads the whole file and checks every line before writing anything; writes in one transaction.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CliError, UsageError } from '../cli.ts';
-import { loadConfig } from '../config/load.ts';
-import { MrtgError, parseMrtgLog, storeMrtgRows } from '../importers/mrtg.ts';
-import { createStore } from '../store/index.ts';
+import { CliError, UsageError } from '../index.ts';
+import { loadConfig } from '../../collector/config/load.ts';
+import { MrtgError, parseMrtgLog, storeMrtgRows } from '../../collector/importers/mrtg.ts';
+import { createStore } from '../../collector/store/index.ts';
 
 export const summary = 'Import history from other tools (MRTG logs) into the local store';
 

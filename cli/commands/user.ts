@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/load.ts';
-import { CliError, UsageError } from '../cli.ts';
+import { loadConfig } from '../../collector/config/load.ts';
+import { CliError, UsageError } from '../index.ts';
 import { checkUser, hashPassword, loadUsers, saveUsers, UsersFileError, type UserRecord } from '../../dashboard/server/users.ts';
 
 export const summary = 'Manage dashboard users: add, passwd, del, list';

@@ -1,11 +1,11 @@
 // `ixmeter poll`: polls one agent at a fixed interval and prints per-port rates per interval
 // (JSON lines or a table). Rates come from collector/rates/compute.ts; no rate maths here.
 import { parseArgs } from 'node:util';
-import { UsageError } from '../cli.ts';
-import { computeRates, intervalSeconds } from '../rates/compute.ts';
-import type { Sample } from '../rates/types.ts';
-import { createSnmpClient, pollSwitch, systemClock, type Clock } from '../snmp/index.ts';
-import { printable, table, targetFromArgs, TargetOptionError, targetHelp, targetOptions } from '../snmp/cli-target.ts';
+import { UsageError } from '../index.ts';
+import { computeRates, intervalSeconds } from '../../collector/rates/compute.ts';
+import type { Sample } from '../../collector/rates/types.ts';
+import { createSnmpClient, pollSwitch, systemClock, type Clock } from '../../collector/snmp/index.ts';
+import { printable, table, targetFromArgs, TargetOptionError, targetHelp, targetOptions } from '../../collector/snmp/cli-target.ts';
 
 export const summary = 'Poll one switch every few seconds and print per-port rates';
 

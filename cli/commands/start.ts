@@ -2,10 +2,10 @@
 // dashboard in one process; without one, the demo. Wiring only.
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CliError, UsageError } from '../cli.ts';
-import { loadConfig } from '../config/load.ts';
-import { configureLogging, getLogger } from '../log.ts';
-import { createCollector } from '../main.ts';
+import { CliError, UsageError } from '../index.ts';
+import { loadConfig } from '../../collector/config/load.ts';
+import { configureLogging, getLogger } from '../../collector/log.ts';
+import { createCollector } from '../../collector/main.ts';
 import { createDashboard } from '../../dashboard/server/index.ts';
 
 export const summary = 'Collector and dashboard from ./ixmeter.yaml (or --config); the demo when there is no config';

@@ -1,9 +1,9 @@
 // `ixmeter serve --config FILE`: runs the dashboard (JSON API + pages) over the local store or InfluxDB,
 // prints its URL, and stops cleanly on SIGINT/SIGTERM. No collecting here (`ixmeter run` does that).
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/load.ts';
-import { configureLogging } from '../log.ts';
-import { CliError, UsageError } from '../cli.ts';
+import { loadConfig } from '../../collector/config/load.ts';
+import { configureLogging } from '../../collector/log.ts';
+import { CliError, UsageError } from '../index.ts';
 import { createDashboard } from '../../dashboard/server/index.ts';
 import { UsersFileError } from '../../dashboard/server/users.ts';
 

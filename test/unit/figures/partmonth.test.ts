@@ -2,10 +2,10 @@
 // the 11th and one leaving on the 20th of a 31-day month, a month in progress on day 10, like-for-like growth, and
 // join/leave/launch dates as local midnights in the IXP's time zone.
 import { describe, expect, it } from 'vitest';
-import type { WindowSample } from '../../../dashboard/impact/index.ts';
+import type { WindowSample } from '../../../collector/figures/impact.ts';
 import {
   connected, elapsedShare, growth, likeForLike, memberMonthImpact, memberSamples,
-} from '../../../dashboard/impact/partmonth.ts';
+} from '../../../collector/figures/partmonth.ts';
 import { membershipBounds, monthRange } from '../../../dashboard/calendar.ts';
 
 const M = 1e6;

@@ -3,14 +3,14 @@
 // A broken file is rejected with the JSON path of the problem and nothing is stored.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CliError, UsageError } from '../cli.ts';
-import { loadConfig } from '../config/load.ts';
+import { CliError, UsageError } from '../index.ts';
+import { loadConfig } from '../../collector/config/load.ts';
 import {
   IxfError, PeeringDbError, parseIxf, parsePeeringDb, proposePortMapping, readPortAliases, resolveMembers, saveMembers,
   type ResolvedMember,
-} from '../members/index.ts';
-import { createStore } from '../store/index.ts';
-import { countsForMembers, loadRoles } from '../members/index.ts';
+} from '../../collector/members/index.ts';
+import { createStore } from '../../collector/store/index.ts';
+import { countsForMembers, loadRoles } from '../../collector/members/index.ts';
 
 export const summary = 'Import members from an IX-F export and PeeringDB, or list them';
 

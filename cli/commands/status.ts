@@ -3,10 +3,10 @@
 // Opens the store read-only (safe while the collector runs); never writes anything.
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
-import { CliError } from '../cli.ts';
-import { loadConfig } from '../config/load.ts';
-import { createStore, StoreError } from '../store/index.ts';
-import { publicUrl } from '../forward/influx.ts';
+import { CliError } from '../index.ts';
+import { loadConfig } from '../../collector/config/load.ts';
+import { createStore, StoreError } from '../../collector/store/index.ts';
+import { publicUrl } from '../../collector/forward/influx.ts';
 
 export const summary = 'Show the local store: forward backlog, last poll per switch, last forward';
 
