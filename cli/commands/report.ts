@@ -1,17 +1,20 @@
-// `ixmeter report`: a monthly impact report of one IXP or all of them, from the local store, as HTML, PDF,
-// CSV or JSON, in English, French or Portuguese. Reads only; writes the output file it is asked for.
+// `ixmeter report`: a monthly impact report of one IXP or all of them, from the local store (or, with a central
+// config, from InfluxDB), as HTML, PDF, CSV or JSON, in English, French or Portuguese. Reads only; writes the output
+// file it is asked for.
 import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError, UsageError } from '../index.ts';
 import { loadConfig } from '../../collector/config/load.ts';
-import type { Config } from '../../collector/config/types.ts';
+import type { IxpConfig } from '../../collector/config/types.ts';
 import { resolveMembers } from '../../collector/members/index.ts';
 import { createStore, StoreError } from '../../collector/store/index.ts';
 import {
-  buildAnnualReport, buildReport, isMonth, renderAnnualCsv, renderAnnualHtml, renderCsv, renderHtml, renderJson, renderPdf,
-  type AnnualReportModel, type ReportLang, type ReportModel,
+  buildAnnualReport, buildReport, isMonth, membersOfConfig, membersOfRegistry, renderAnnualCsv, renderAnnualHtml, renderCsv, renderHtml, renderJson, renderPdf,
+  type AnnualReportModel, type ReportLang, type ReportMember, type ReportModel,
 } from '../../dashboard/reports/index.ts';
+import { createSqliteReader } from '../../dashboard/readers/sqlite.ts';
+import { createInfluxReader, InfluxReadError } from '../../dashboard/readers/influxql.ts';
+import type { Reader } from '../../dashboard/readers/reader.ts';
 
 export const summary = 'Monthly or annual impact report (HTML, PDF, CSV, JSON) of one IXP or all';
 
@@ -23,8 +26,8 @@ Traffic exchanged locally (and its growth), peak and 95th percentile, internatio
 trend, members and new members, port capacity and utilisation, availability, a methodology section with
 coverage, and headline sentences ready to paste into an impact report.
 
-  --ixp ID|all    the IXP's id (config ixp.id), or all: this config's IXP and dashboard.ixpConfigs
-                  (each read from the store named in its own config)
+  --ixp ID|all    the IXP's id (config ixp.id), or all. With a central config (dashboard.reader:
+                  influxdb), every IXP whose collector forwards to its InfluxDB
   --month YYYY-MM the month, in the IXP's time zone (a month in progress: figures so far, and projected)
   --year YYYY     an annual report instead: the year's months summed, growth on the previous year (like
                   for like while the year is in progress), content share by month, members joined
@@ -37,17 +40,6 @@ coverage, and headline sentences ready to paste into an impact report.
 
 const FORMATS = ['html', 'pdf', 'csv', 'json'] as const;
 const LANGS = ['en', 'fr', 'pt'] as const;
-
-/** The IXPs a config knows: its own, and those of dashboard.ixpConfigs (paths relative to the config file). */
-function knownIxps(config: Config, configFile: string): Config[] {
-  const out: Config[] = [];
-  if (config.ixp) out.push(config);
-  for (const f of config.dashboard?.ixpConfigs ?? []) {
-    const other = loadConfig(path.resolve(path.dirname(configFile), f));
-    if (other.ixp && !out.some((c) => c.ixp!.id === other.ixp!.id)) out.push(other);
-  }
-  return out;
-}
 
 /** Runs the command; `deps.now` is the clock (tests; default Date.now). */
 export async function run(argv: string[], deps: { now?: () => number } = {}): Promise<number> {
@@ -73,26 +65,42 @@ export async function run(argv: string[], deps: { now?: () => number } = {}): Pr
   if (!(LANGS as readonly string[]).includes(lang)) throw new UsageError(`--lang must be one of ${LANGS.join(', ')}`);
   const configFile = values.config ?? process.env.IXMETER_CONFIG ?? 'ixmeter.yaml';
   const config = loadConfig(configFile);
-  const ixps = knownIxps(config, configFile);
-  if (!ixps.length) throw new CliError(`${configFile}: no IXP configured (set the ixp section)`, 2);
-  const chosen = values.ixp === 'all' ? ixps : ixps.filter((c) => c.ixp!.id === values.ixp);
-  if (!chosen.length) throw new CliError(`--ixp: unknown IXP '${values.ixp}' (known: ${ixps.map((c) => c.ixp!.id).join(', ')}, all)`, 2);
-
+  // A central config reads every IXP from InfluxDB (what the collectors forwarded); otherwise the local store.
+  const central = config.dashboard?.reader === 'influxdb';
+  if (central && !config.influxdb) throw new CliError(`${configFile}: dashboard.reader is influxdb but there is no influxdb section`, 2);
+  const store = central ? undefined : createStore(config.store, { readonly: true });
+  let reader: Reader;
+  let ixps: { ixp: IxpConfig; members: () => ReportMember[] }[];
   const reports: ReportModel[] = [];
   const annual: AnnualReportModel[] = [];
-  for (const c of chosen) {
-    const store = createStore(c.store, { readonly: true });
-    try {
-      store.open();
-      const registry = resolveMembers(c, { db: store.db });
-      if (year !== undefined) annual.push(buildAnnualReport({ db: store.db, ixp: c.ixp!, registry, year, lang, now: now() }));
-      else reports.push(buildReport({ db: store.db, ixp: c.ixp!, registry, month: values.month!, lang, now: now() }));
-    } catch (e) {
-      if (e instanceof StoreError) throw new CliError(`IXP ${c.ixp!.id}: ${e.message}`);
-      throw e;
-    } finally {
-      try { store.close(); } catch { /* the store may not have opened: the original error matters */ }
+  const label = (id: string) => (central ? `IXP ${id} (InfluxDB)` : `IXP ${id}`);
+  let chosen: typeof ixps = [];
+  try {
+    if (store) {
+      try { store.open(); } catch (e) { if (e instanceof StoreError) throw new CliError(`IXP ${config.ixp?.id ?? '?'}: ${e.message}`); throw e; }
+      reader = createSqliteReader(store.db);
+      ixps = config.ixp ? [{ ixp: config.ixp, members: () => membersOfRegistry(resolveMembers(config, { db: store.db }), config.ixp!.transitPricePerMbps) }] : [];
+    } else {
+      reader = createInfluxReader(config.influxdb!);
+      try {
+        ixps = (await reader.describe()).map((d) => ({ ixp: d.ixp, members: () => membersOfConfig(d.members, d.ixp.transitPricePerMbps) }));
+      } catch (e) { if (e instanceof InfluxReadError) throw new CliError(e.message); throw e; }
     }
+    if (!ixps.length) throw new CliError(central ? `${configFile}: no IXP has forwarded its description to InfluxDB yet` : `${configFile}: no IXP configured (set the ixp section)`, 2);
+    chosen = values.ixp === 'all' ? ixps : ixps.filter((c) => c.ixp.id === values.ixp);
+    if (!chosen.length) throw new CliError(`--ixp: unknown IXP '${values.ixp}' (known: ${ixps.map((c) => c.ixp.id).join(', ')}, all)`, 2);
+    for (const c of chosen) {
+      try {
+        const src = { reader, ixp: c.ixp, members: c.members(), lang, now: now() };
+        if (year !== undefined) annual.push(await buildAnnualReport({ ...src, year }));
+        else reports.push(await buildReport({ ...src, month: values.month! }));
+      } catch (e) {
+        if (e instanceof InfluxReadError) throw new CliError(`${label(c.ixp.id)}: ${e.message}`);
+        throw e;
+      }
+    }
+  } finally {
+    try { store?.close(); } catch { /* the store may not have opened: the original error matters */ }
   }
   const all = values.ixp === 'all';
   let body: string | Buffer;
@@ -115,7 +123,7 @@ export async function run(argv: string[], deps: { now?: () => number } = {}): Pr
   }
   if (values.out) {
     try { writeFileSync(values.out, body); } catch (e) { throw new CliError(`${values.out}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`); }
-    process.stderr.write(`${values.out}: ${format} ${year !== undefined ? 'annual ' : ''}report of ${chosen.map((c) => c.ixp!.id).join(', ')} for ${values.month ?? values.year}\n`);
+    process.stderr.write(`${values.out}: ${format} ${year !== undefined ? 'annual ' : ''}report of ${chosen.map((c) => c.ixp.id).join(', ')} for ${values.month ?? values.year}\n`);
   } else process.stdout.write(body);
   return 0;
 }

@@ -110,14 +110,11 @@ export interface Config {
     listen: string;
     reader: 'sqlite' | 'influxdb';
     usersFile: string;
-    ixpConfigs: string[];
     trustProxy: boolean;
     /** Public IXP: also show member rows (never ports) without logging in. Default false. */
     publicMembers: boolean;
     /** Seconds anonymous answers are cached. Default 30. */
     publicCacheSeconds: number;
-    /** Finished months' figures kept across restarts. Default: beside the store (sqlite reader); '' = none. */
-    figuresFile?: string;
     sessionSecret?: Secret;
   };
   /** Alert rules and channels (collector/alerts/config.ts). */

@@ -5,14 +5,38 @@ import type { InfluxConfig } from '../../collector/config/types.ts';
 import { resolveSecret } from '../../collector/config/secrets.ts';
 import type { WindowSample } from '../../collector/figures/impact.ts';
 import {
-  portKey, type CollectorState, type MemberWindows, type PortRef, type PortRow, type PortState, type Reader, type SeriesQuery, type SumRow,
+  portKey, type CollectorState, type IxpDescription, type MemberWindows, type PortRef, type PortRow, type PortState, type Reader, type SeriesQuery, type SumRow,
 } from './reader.ts';
 import { CoarseWindows } from './windows.ts';
+import type { MonthRow } from '../../collector/figures/months.ts';
+import type { IxpConfig, MemberConfig, SwitchRoles } from '../../collector/config/types.ts';
 
 interface Series { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }
 
 /** An InfluxDB error answer or an unreachable server: the message names the server, never the credentials. */
 export class InfluxReadError extends Error {}
+
+/** A JSON string field, or `fallback` when absent or not JSON. */
+function parseJson<T>(v: unknown, fallback: T): T {
+  if (typeof v !== 'string' || v === '') return fallback;
+  try { return JSON.parse(v) as T; } catch { return fallback; }
+}
+
+/** Fields holding JSON text in `ixp_member_month`. */
+const JSON_FIELDS = new Set(['ports', 'sources']);
+
+/** An `ixp_member_month` point (snake_case fields, nulls absent) as a MonthRow. */
+export function monthRowOf(r: Record<string, unknown>, asn: number): MonthRow {
+  const o: Record<string, unknown> = { asn };
+  for (const [k, v] of Object.entries(r)) {
+    if (k === 'time' || k === 'asn' || k === 'ixp') continue;
+    const camel = k.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+    o[camel] = JSON_FIELDS.has(k) ? parseJson(v, undefined) : v;
+  }
+  // Absent (null) fields are null in a MonthRow; booleans and counts keep their types.
+  o.complete = o.complete === true;
+  return o as unknown as MonthRow;
+}
 
 /** Quotes a string literal for InfluxQL. */
 export function lit(v: string): string {
@@ -53,6 +77,9 @@ export function createInfluxReader(cfg: InfluxConfig, opts: { fetch?: typeof fet
   };
   const col = (s: Series, name: string): number => s.columns.indexOf(name);
   const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+  /** Row `i` of a series as column → value. */
+  const rowOf = (s: Series, i = 0): Record<string, unknown> => Object.fromEntries(s.columns.map((c, k) => [c, s.values[i]![k]]));
 
   return {
     kind: 'influxdb',
@@ -77,6 +104,19 @@ export function createInfluxReader(cfg: InfluxConfig, opts: { fetch?: typeof fet
         const prev = byKey.get(k);
         if (!prev || (prev.lastSeen ?? 0) < (t ?? 0)) byKey.set(k, st);
       }
+      // What the collector knows of each port beyond its rates: ifAlias (untrusted), admin status, role (ixp_port_info).
+      for (const s of await query(`SELECT * FROM "ixp_port_info" WHERE "ixp" = ${lit(ixp)} GROUP BY "switch", "port" ORDER BY time DESC LIMIT 1`)) {
+        const r = rowOf(s);
+        const k = portKey({ switch: s.tags?.switch ?? '', port: s.tags?.port ?? '' });
+        const st = byKey.get(k);
+        if (!st) continue;
+        st.alias = str(r.alias);
+        st.adminUp = typeof r.admin_up === 'boolean' ? r.admin_up : null;
+        if (st.speedMbps === null) st.speedMbps = num(r.speed_mbps);
+        st.role = str(r.role) || null;
+        st.lag = str(r.lag) || null;
+        st.peer = parseJson<PortState['peer']>(r.peer, null);
+      }
       return [...byKey.values()].sort((a, b) => a.switch.localeCompare(b.switch) || a.port.localeCompare(b.port, undefined, { numeric: true }));
     },
 
@@ -92,7 +132,87 @@ export function createInfluxReader(cfg: InfluxConfig, opts: { fetch?: typeof fet
 
     async simulated() { return false; },
 
-    async historyVersion() { return ''; },
+    async describe() {
+      const infos = await query('SELECT * FROM "ixp_info" GROUP BY "ixp" ORDER BY time DESC LIMIT 1');
+      const members = await query('SELECT * FROM "ixp_member_info" GROUP BY "ixp", "asn" ORDER BY time DESC LIMIT 1');
+      const out: IxpDescription[] = [];
+      for (const s of infos) {
+        const r = rowOf(s);
+        const id = s.tags?.ixp ?? '';
+        if (!id) continue;
+        const switches = parseJson<{ name: string; site: string; roles?: SwitchRoles }[]>(r.switches, []);
+        const ms: MemberConfig[] = [];
+        for (const m of members) {
+          if (m.tags?.ixp !== id) continue;
+          const x = rowOf(m);
+          const asn = Number(m.tags?.asn);
+          if (!Number.isSafeInteger(asn) || asn <= 0 || x.removed === true) continue;
+          ms.push({
+            asn, name: str(x.name) || `AS${asn}`, category: (str(x.category) || 'isp') as MemberConfig['category'],
+            buysTransit: typeof x.buys_transit === 'boolean' ? x.buys_transit : undefined,
+            transitPricePerMbps: num(x.transit_price_per_mbps) ?? undefined,
+            portFeePerMonth: num(x.port_fee_per_month) ?? 0,
+            joined: str(x.joined) || undefined, left: str(x.left) || undefined,
+            ports: parseJson<{ switch: string; port: string }[]>(x.ports, []).map((p) => ({ switch: String(p.switch), port: String(p.port) })),
+          });
+        }
+        ms.sort((a, b) => a.asn - b.asn);
+        out.push({
+          ixp: {
+            id, name: str(r.name) || id, country: str(r.country) || undefined, timezone: str(r.timezone) || 'UTC', currency: str(r.currency) || 'USD',
+            transitPricePerMbps: num(r.transit_price_per_mbps) ?? 0, launched: str(r.launched) || undefined, public: r.public === true,
+          } as IxpConfig,
+          members: ms, ifAlias: r.if_alias !== false, pollInterval: num(r.poll_interval) ?? 60, switches,
+        });
+      }
+      return out.sort((a, b) => a.ixp.id.localeCompare(b.ixp.id));
+    },
+
+    async monthRows(ixp, months) {
+      if (!months.length) return [];
+      const series = await query(`SELECT * FROM "ixp_member_month" WHERE "ixp" = ${lit(ixp)} AND (${months.map((m) => `"month" = ${lit(m)}`).join(' OR ')}) GROUP BY "asn"`);
+      const out: MonthRow[] = [];
+      for (const s of series) {
+        const asn = Number(s.tags?.asn);
+        if (!Number.isSafeInteger(asn) || asn < 0) continue;
+        for (let i = 0; i < s.values.length; i++) out.push(monthRowOf(rowOf(s, i), asn));
+      }
+      return out.sort((a, b) => a.month.localeCompare(b.month) || a.asn - b.asn);
+    },
+
+    async memberWindowRows(ixp, asns, from, to) {
+      const out = new Map<number, (WindowSample & { maxUtil?: number | null })[]>();
+      if (!asns.length) return out;
+      const series = await query(`SELECT "in_bps", "out_bps", "coverage", "res", "max_util" FROM "ixp_member_5m" WHERE "ixp" = ${lit(ixp)} AND (${asns.map((a) => `"asn" = ${lit(String(a))}`).join(' OR ')}) AND ${range(from, to)} GROUP BY "asn"`);
+      for (const s of series) {
+        const asn = Number(s.tags?.asn);
+        const [ci, cio, cc, cr, cu] = ['in_bps', 'out_bps', 'coverage', 'res', 'max_util'].map((n) => col(s, n)) as [number, number, number, number, number];
+        const list = s.values.map((v) => ({ t: v[0] as number, inBps: num(v[ci]), outBps: num(v[cio]), coverage: num(v[cc]) ?? 0, res: num(v[cr]) ?? 300, maxUtil: num(v[cu]) }));
+        if (list.length) out.set(asn, list);
+      }
+      return out;
+    },
+
+    async portMaxUtil(ixp, ps, from, to) {
+      const out = new Map<string, number>();
+      if (!ps.length) return out;
+      const series = await query(`SELECT max("util_in_max") AS "ui", max("util_out_max") AS "uo" FROM "ixp_port_5m" WHERE "ixp" = ${lit(ixp)} AND ${ports(ps)} AND ${range(from, to)} GROUP BY "switch", "port"`);
+      for (const s of series) {
+        const v = s.values[0]!;
+        const ui = num(v[col(s, 'ui')]);
+        const uo = num(v[col(s, 'uo')]);
+        if (ui === null && uo === null) continue;
+        out.set(portKey({ switch: s.tags?.switch ?? '', port: s.tags?.port ?? '' }), Math.max(ui ?? 0, uo ?? 0));
+      }
+      return out;
+    },
+
+    async memberSeries(ixp, asn, q) {
+      const series = await query(`SELECT mean("in_bps") AS "i", mean("out_bps") AS "o" FROM "ixp_member_5m" WHERE "ixp" = ${lit(ixp)} AND "asn" = ${lit(String(asn))} AND ${range(q.from, q.to)} GROUP BY ${groupTime(q)} fill(none)`);
+      const rows: SumRow[] = [];
+      for (const s of series) for (const v of s.values) rows.push({ t: v[0] as number, inBps: num(v[col(s, 'i')]), outBps: num(v[col(s, 'o')]) });
+      return { rows, info: { res: 300 } };
+    },
 
     async sumSeries(ixp, ps, q) {
       const res = q.res === 0 ? 0 : 300;
@@ -130,7 +250,7 @@ export function createInfluxReader(cfg: InfluxConfig, opts: { fetch?: typeof fet
       return { rows: [...rows.values()].sort((a, b) => a.t - b.t), info: { res } };
     },
 
-    async memberWindows(ixp, members, from, to) {
+    async portWindows(ixp, members, from, to) {
       const byAsn = new Map<number, WindowSample[]>();
       const maxUtil = new Map<string, number>();
       // One query: the member_asn tag written with each point attributes it (history stays with the member that had the

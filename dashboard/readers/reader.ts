@@ -2,6 +2,8 @@
 // (readers/sqlite.ts) or by InfluxDB over InfluxQL (readers/influxql.ts). Types only; no I/O here.
 // Readers return port-level or summed rows as stored; member attribution and impact maths live in the server.
 import type { WindowSample } from '../../collector/figures/impact.ts';
+import type { MonthRow } from '../../collector/figures/months.ts';
+import type { IxpConfig, MemberConfig, SwitchRoles } from '../../collector/config/types.ts';
 
 /** A switch port by name. */
 export interface PortRef {
@@ -99,10 +101,21 @@ export interface Reader {
   /** True when the stored data is simulated (the demo). */
   simulated(ixp: string): Promise<boolean>;
   /**
-   * Changes whenever rows were written into the past (an MRTG import, the demo's back-fill), so figures kept of
-   * finished months must be computed again. '' where the reader cannot tell (InfluxDB).
+   * The IXPs as their collectors describe them (ixp_info, ixp_member_info, ixp_port_info): what a central dashboard
+   * knows without any IXP config file. The local store answers [] (its config describes its one IXP).
    */
-  historyVersion(ixp: string): Promise<string>;
+  describe(): Promise<IxpDescription[]>;
+  /** The month figures the collector computed (member_months / ixp_member_month), asn 0 being the IXP. */
+  monthRows(ixp: string, months: string[]): Promise<MonthRow[]>;
+  /**
+   * The member windows the collector computed (member_windows / ixp_member_5m) of the given ASNs (0 = the IXP) in
+   * [from, to), sorted by t; each sample carries the highest port utilisation of the window when known.
+   */
+  memberWindowRows(ixp: string, asns: number[], from: number, to: number): Promise<Map<number, (WindowSample & { maxUtil?: number | null })[]>>;
+  /** The highest utilisation (max of in/out, 0..1) of each of `ports` in [from, to), by port key; absent when unknown. */
+  portMaxUtil(ixp: string, ports: PortRef[], from: number, to: number): Promise<Map<string, number>>;
+  /** One member's (asn 0: the IXP's) traffic from its windows, averaged per bucket of `q.step` (q.res is ignored: 5-minute windows). */
+  memberSeries(ixp: string, asn: number, q: SeriesQuery): Promise<{ rows: SumRow[]; info: ReadInfo }>;
   /**
    * Σ over `ports` per bucket: each port's average over the bucket, summed over ports present (never zeros for missing).
    * Buckets are `from + k × step`.
@@ -111,14 +124,25 @@ export interface Reader {
   /** One port's detail series, averaged per bucket. */
   portSeries(ixp: string, port: PortRef, q: SeriesQuery): Promise<{ rows: PortRow[]; info: ReadInfo }>;
   /**
-   * Window samples (5-minute rollups, or coarser imported history where no 5-minute rows exist) of each member's ports
-   * summed per window, for [from, to). Map asn → samples sorted by t. Also the max utilisation per port.
+   * Window samples (5-minute rollups, or coarser imported history where no 5-minute rows exist) of groups of ports
+   * summed per window, for [from, to): the `asn` of each PortMember names its group. Map group → samples sorted by t.
+   * Also the max utilisation per port. For sites, switches and trunks; members' figures come from memberWindowRows.
    */
-  memberWindows(ixp: string, members: PortMember[], from: number, to: number): Promise<MemberWindows>;
+  portWindows(ixp: string, members: PortMember[], from: number, to: number): Promise<MemberWindows>;
   close(): Promise<void>;
 }
 
-/** See {@link Reader.memberWindows}. */
+/** An IXP as its collector describes it (central dashboards). */
+export interface IxpDescription {
+  ixp: IxpConfig;
+  members: MemberConfig[];
+  /** Whether ports nobody claims were attributed by their ifAlias. */
+  ifAlias: boolean;
+  pollInterval: number;
+  switches: { name: string; site: string; roles?: SwitchRoles }[];
+}
+
+/** See {@link Reader.portWindows}. */
 export interface MemberWindows {
   byAsn: Map<number, WindowSample[]>;
   /** Highest util (max of in/out, 0..1) per port key `switch\u0000port` over the period; absent when unknown. */

@@ -7,22 +7,14 @@ import {
   type Reader, type SeriesQuery, type SumRow,
 } from './reader.ts';
 import { CoarseWindows } from './windows.ts';
+import type { MonthRow } from '../../collector/figures/months.ts';
 
 type DB = Database.Database;
-
-/** Rows one memberWindows query reads before the event loop gets a turn (~80 ms of one core). */
-const ROWS_PER_SLICE = 50_000;
-
-export interface SqliteReaderOptions {
-  /** Rows per memberWindows slice (default 50,000). */
-  rowsPerSlice?: number;
-}
 
 interface PortIdRow { id: number; switch: string; name: string; alias: string; speed_mbps: number | null; oper_status: number | null; admin_status: number | null; last_seen: number }
 
 /** Creates a reader over an open better-sqlite3 handle of the store (the caller owns and closes the handle). */
-export function createSqliteReader(db: DB, opts: SqliteReaderOptions = {}): Reader {
-  const rowsPerSlice = opts.rowsPerSlice ?? ROWS_PER_SLICE;
+export function createSqliteReader(db: DB): Reader {
   const stmt = new Map<string, Database.Statement>();
   const prep = (sql: string): Database.Statement => {
     let s = stmt.get(sql);
@@ -90,9 +82,47 @@ export function createSqliteReader(db: DB, opts: SqliteReaderOptions = {}): Read
       return rows.map((r): CollectorState => ({ switch: r.switch, lastPoll: r.t, ok: r.ok === 1, error: r.error }));
     },
 
-    async historyVersion() {
-      const r = prep("SELECT value FROM meta WHERE key = 'history.version'").get() as { value: string } | undefined;
-      return r?.value ?? '';
+    async describe() { return []; },
+
+    async monthRows(_ixp, months) {
+      if (!months.length) return [];
+      const rows = prep(`SELECT json FROM member_months WHERE month IN (SELECT value FROM json_each(?)) ORDER BY month, asn`).raw().all(JSON.stringify(months)) as [string][];
+      return rows.map((r) => JSON.parse(r[0]) as MonthRow);
+    },
+
+    async memberWindowRows(_ixp, asns, from, to) {
+      const out = new Map<number, (WindowSample & { maxUtil?: number | null })[]>();
+      const st = prep('SELECT t, res, in_bps, out_bps, coverage, max_util FROM member_windows WHERE asn = ? AND t >= ? AND t < ? ORDER BY t').raw();
+      for (const asn of asns) {
+        const list: (WindowSample & { maxUtil?: number | null })[] = [];
+        for (const r of st.iterate(asn, from, to)) {
+          const [t, res, i, o, c, u] = r as [number, number, number | null, number | null, number, number | null];
+          list.push({ t, res, inBps: i, outBps: o, coverage: c, maxUtil: u });
+        }
+        if (list.length) out.set(asn, list);
+      }
+      return out;
+    },
+
+    async portMaxUtil(_ixp, ports, from, to) {
+      const out = new Map<string, number>();
+      const want = new Set(ports.map(portKey));
+      const rows = prep(`SELECT p.switch, p.name, max(r.util_in_max) AS ui, max(r.util_out_max) AS uo FROM rollups r JOIN ports p ON p.id = r.port_id
+          WHERE r.res = 300 AND r.t >= ? AND r.t < ? GROUP BY p.switch, p.name`).all(from, to) as { switch: string; name: string; ui: number | null; uo: number | null }[];
+      for (const r of rows) {
+        const k = portKey({ switch: r.switch, port: r.name });
+        if (!want.has(k) || (r.ui === null && r.uo === null)) continue;
+        out.set(k, Math.max(out.get(k) ?? 0, r.ui ?? 0, r.uo ?? 0));
+      }
+      return out;
+    },
+
+    async memberSeries(_ixp, asn, q) {
+      const stepMs = q.step * 1000;
+      const rows = (prep(`SELECT CAST((t - ?) / ? AS INTEGER) AS b, AVG(in_bps) AS i, AVG(out_bps) AS o FROM member_windows
+          WHERE asn = ? AND t >= ? AND t < ? GROUP BY b ORDER BY b`).all(q.from, stepMs, asn, q.from, q.to) as { b: number; i: number | null; o: number | null }[])
+        .map((r): SumRow => ({ t: q.from + r.b * stepMs, inBps: r.i, outBps: r.o }));
+      return { rows, info: { res: 300 } };
     },
 
     async simulated() {
@@ -138,7 +168,7 @@ export function createSqliteReader(db: DB, opts: SqliteReaderOptions = {}): Read
       return { rows, info: { res } };
     },
 
-    async memberWindows(_ixp, members, from, to) {
+    async portWindows(_ixp, members, from, to) {
       const idRows = prep('SELECT id, switch, name FROM ports').all() as PortIdRow[];
       const asnOf = new Map(members.map((m) => [portKey(m), m.asn]));
       const pairs: [number, number][] = [];
@@ -170,26 +200,18 @@ export function createSqliteReader(db: DB, opts: SqliteReaderOptions = {}): Read
         if (!a) { a = { i: new Float64Array(n), o: new Float64Array(n), c: new Float64Array(n), k: new Uint16Array(n), hi: new Uint8Array(n), ho: new Uint8Array(n) }; fine.set(asn, a); }
         return a;
       };
-      // Read in time slices of about rowsPerSlice rows, letting the event loop go between them: a month of 200 ports
-      // is 1.8 M rows (~3 s of one core), and the collector may share this process (`ixmeter start` with a config),
-      // whose SNMP walks must not wait that long. Slicing by time (not by port) keeps every window whole: the collector
-      // writes a window for all ports at once, and one slice is one statement, so one snapshot.
       const fineRows = db.prepare(`SELECT port_id, t, in_bps_avg, out_bps_avg, coverage, util_in_max, util_out_max FROM rollups
           WHERE port_id IN (${list}) AND res = 300 AND t >= ? AND t < ?`).raw();
-      const sliceMs = Math.max(1, Math.floor(rowsPerSlice / pairs.length)) * 300_000;
-      for (let a0 = from; a0 < to; a0 += sliceMs) {
-        if (a0 > from) await new Promise((r) => setImmediate(r));
-        for (const row of fineRows.iterate(a0, Math.min(to, a0 + sliceMs))) {
-          const [pid, t, i, o, c, ui, uo] = row as [number, number, number | null, number | null, number, number | null, number | null];
-          const a = acc5(asnOfId.get(pid)!);
-          const x = (t - first) / 300_000;
-          if (!Number.isInteger(x)) continue; // not on the 5-minute grid: ignore
-          if (i !== null) { a.i[x]! += i; a.hi[x] = 1; }
-          if (o !== null) { a.o[x]! += o; a.ho[x] = 1; }
-          a.c[x]! += c;
-          a.k[x]!++;
-          util(pid, ui, uo);
-        }
+      for (const row of fineRows.iterate(from, to)) {
+        const [pid, t, i, o, c, ui, uo] = row as [number, number, number | null, number | null, number, number | null, number | null];
+        const a = acc5(asnOfId.get(pid)!);
+        const x = (t - first) / 300_000;
+        if (!Number.isInteger(x)) continue; // not on the 5-minute grid: ignore
+        if (i !== null) { a.i[x]! += i; a.hi[x] = 1; }
+        if (o !== null) { a.o[x]! += o; a.ho[x] = 1; }
+        a.c[x]! += c;
+        a.k[x]!++;
+        util(pid, ui, uo);
       }
       for (const [asn, a] of fine) {
         const out: WindowSample[] = [];

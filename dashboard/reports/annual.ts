@@ -1,13 +1,12 @@
 // The annual impact report: a calendar year in the IXP's time zone as the sum of its months (each computed by the
 // monthly report's computeReport, so the two never disagree), growth on the previous year like for like, local
 // content share by month, members joined, and headlines. Pure model + renderers (JSON, CSV, HTML; PDF via pdf.ts).
-import type Database from 'better-sqlite3';
-import type { MemberRegistry } from '../../collector/members/registry.ts';
+import type { Reader } from '../readers/reader.ts';
 import { addMonths, monthRange, yearRange } from '../calendar.ts';
 import { elapsedShare, growth, likeForLike } from '../../collector/figures/partmonth.ts';
-import { loadHistory, type History } from './data.ts';
+import { loadYearRows } from './data.ts';
 import { categoryLabel, coveragePct, formatters, growthReason, methodTexts, partMonthText, shortMonth, STRINGS, STRINGS2 } from './i18n.ts';
-import { computeReport, periodTraffic, type GrowthFigure, type ReportInput, type ReportLang, type ReportModel } from './model.ts';
+import { computeReport, type GrowthFigure, type ReportInput, type ReportLang, type ReportMember, type ReportModel } from './model.ts';
 import { barChart, esc, hbarChart } from './svg.ts';
 import { REPORT_CSS } from './html.ts';
 
@@ -144,51 +143,39 @@ export function computeAnnual(o: {
 
 /** What {@link buildAnnualReport} needs (as buildReport, with a year). */
 export interface BuildAnnualOptions {
-  db: Database.Database;
+  reader: Reader;
   ixp: { id: string; name: string; country?: string; timezone?: string; currency?: string; transitPricePerMbps?: number; launched?: string };
-  registry: MemberRegistry;
+  members: ReportMember[];
   year: number;
   lang?: ReportLang;
   now?: number;
 }
 
-/** Builds one IXP's annual report from the local store (read-only). */
-export function buildAnnualReport(o: BuildAnnualOptions): AnnualReportModel {
+/** Builds one IXP's annual report from the collector's month rows (read-only). */
+export async function buildAnnualReport(o: BuildAnnualOptions): Promise<AnnualReportModel> {
   const now = o.now ?? Date.now();
   const lang = o.lang ?? 'en';
   const ixp = { id: o.ixp.id, name: o.ixp.name, country: o.ixp.country, timezone: o.ixp.timezone ?? 'UTC', currency: o.ixp.currency ?? 'USD', transitPricePerMbps: o.ixp.transitPricePerMbps ?? 0, launched: o.ixp.launched };
   const tz = ixp.timezone;
   const y = yearRange(o.year, tz);
   const py = yearRange(o.year - 1, tz);
-  const empty = { month: '', from: 0, to: 0, ports: [] };
-  // One month's samples in memory at a time (a year of 5-minute rows of every port would not fit a small box): each
-  // month's figures are computed as it is read, and its samples dropped.
+  const span = likeForLike(y, py, now);
+  const year = await loadYearRows(o.reader, { ixp, year: o.year, now, span });
+  const none = { month: '', from: 0, to: 0, ixp: undefined, span: { bytes: 0, coverage: 0 } };
+  // Each month's figures as its monthly report gives them (the same function over the same rows).
   const months: MonthFiguresOf[] = [];
   for (let i = 0; i < 12; i++) {
     const month = addMonths(`${o.year}-01`, i);
     const r = monthRange(month, tz);
     if (r.from > now) break;
-    const h: History = loadHistory(o.db, { ixp, registry: o.registry }, r.from, r.to);
-    const input: ReportInput = { ixp, month, from: r.from, to: r.to, now, members: h.members, ports: h.slice(r.from, r.to), previousMonth: empty, previousYear: empty, trend: [], pollWindows: h.pollWindows(r.from, r.to) };
+    const input: ReportInput = { ixp, month, from: r.from, to: r.to, now, members: o.members, rows: year.rows.filter((x) => x.month === month), ixpWindows: [], previousMonth: none, previousYear: none, trend: [] };
     months.push({ from: r.from, to: r.to, report: computeReport(input) });
   }
-  // The previous year over the like-for-like span, month by month: bytes summed, coverage over the span's time.
-  const span = likeForLike(y, py, now);
-  let pBytes = 0;
-  let pHave = 0;
-  for (let i = 0; i < 12; i++) {
-    const r = monthRange(addMonths(`${o.year - 1}-01`, i), tz);
-    const f = Math.max(r.from, span.from);
-    const t = Math.min(r.to, span.to);
-    if (f >= t) continue;
-    const h = loadHistory(o.db, { ixp, registry: o.registry }, f, t);
-    const tr = periodTraffic(h.slice(f, t), h.members, f, t);
-    pBytes += tr.bytes;
-    pHave += tr.coverage * (t - f);
-  }
+  const pBytes = year.previousYear.bytes;
+  const pCoverage = year.previousYear.coverage;
   const { sources, ...figures } = computeAnnual({
     ixp, year: o.year, from: y.from, to: y.to, now, months,
-    previousYear: { bytes: pBytes, coverage: span.to > span.from ? pHave / (span.to - span.from) : 0 },
+    previousYear: { bytes: pBytes, coverage: pCoverage },
   });
   const g = figures.growth.previousYear;
   const base: Omit<AnnualReportModel, 'headlines'> = {

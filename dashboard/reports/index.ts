@@ -1,21 +1,20 @@
-// Monthly impact reports: buildReport reads the local store and computes every figure through the impact
-// module; renderers turn the model into JSON (the contract for other tools), CSV, HTML and PDF.
+// Monthly impact reports: buildReport reads the month figures the collector computed through a Reader (the local
+// store or a central InfluxDB); renderers turn the model into JSON (the contract for other tools), CSV, HTML and PDF.
 // Reads only; the CLI (`ixmeter report`) and the dashboard server both call these.
-import type Database from 'better-sqlite3';
 import type { IxpConfig } from '../../collector/config/types.ts';
-import type { MemberRegistry } from '../../collector/members/registry.ts';
+import type { Reader } from '../readers/reader.ts';
 import { loadReportInput } from './data.ts';
 import { growthReason, headlines, methodTexts, partMonthText } from './i18n.ts';
-import { computeReport, type GrowthFigure, type ReportLang, type ReportModel } from './model.ts';
+import { computeReport, type GrowthFigure, type ReportLang, type ReportMember, type ReportModel } from './model.ts';
 
 /** A growth figure with its reason in the report's language when it is not comparable. */
 function withReason(g: GrowthFigure, lang: ReportLang): GrowthFigure {
   return g.notComparable ? { ...g, reason: growthReason(lang, g.notComparable) } : g;
 }
 
-export type { ReportModel, ReportLang, Figures, IxpFigures, MemberFigures, ReportInput, PortHistory } from './model.ts';
+export type { ReportModel, ReportLang, Figures, IxpFigures, MemberFigures, ReportInput, ReportMember } from './model.ts';
 export { computeReport } from './model.ts';
-export { loadReportInput, loadPortSamples } from './data.ts';
+export { loadReportInput, membersOfConfig, membersOfRegistry } from './data.ts';
 export { renderCsv, parseReportCsv, CSV_COLUMNS } from './csv.ts';
 export { renderHtml } from './html.ts';
 export { renderPdf } from './pdf.ts';
@@ -24,12 +23,12 @@ export { STRINGS, formatters } from './i18n.ts';
 
 /** What {@link buildReport} needs. */
 export interface BuildReportOptions {
-  /** The local store (better-sqlite3 handle, read-only is enough). */
-  db: Database.Database;
+  /** Where the collector's figures are read: the local store (createSqliteReader) or a central InfluxDB. */
+  reader: Reader;
   /** The IXP (config.ixp, defaults filled). */
   ixp: Pick<IxpConfig, 'id' | 'name' | 'country' | 'timezone' | 'currency' | 'transitPricePerMbps'> & { launched?: string };
-  /** The members (resolveMembers(config, {db})). */
-  registry: MemberRegistry;
+  /** Names, categories and join dates of the members (membersOfRegistry / membersOfConfig). */
+  members: ReportMember[];
   /** 'YYYY-MM', in the IXP's time zone. */
   month: string;
   lang?: ReportLang;
@@ -38,11 +37,11 @@ export interface BuildReportOptions {
 }
 
 /** Builds one IXP's monthly report. */
-export function buildReport(o: BuildReportOptions): ReportModel {
+export async function buildReport(o: BuildReportOptions): Promise<ReportModel> {
   const now = o.now ?? Date.now();
   const lang = o.lang ?? 'en';
   const ixp = { id: o.ixp.id, name: o.ixp.name, country: o.ixp.country, timezone: o.ixp.timezone ?? 'UTC', currency: o.ixp.currency ?? 'USD', transitPricePerMbps: o.ixp.transitPricePerMbps ?? 0, launched: o.ixp.launched };
-  const input = loadReportInput(o.db, { ixp, registry: o.registry, month: o.month, now });
+  const input = await loadReportInput(o.reader, { ixp, members: o.members, month: o.month, now });
   const { sources, ...computed } = computeReport(input);
   const g = computed.growth;
   const figures = { ...computed, growth: { previousMonth: withReason(g.previousMonth, lang), previousYear: withReason(g.previousYear, lang) } };

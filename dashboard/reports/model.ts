@@ -1,11 +1,10 @@
-// The monthly impact report's model and its pure computation from port histories: every figure comes from
-// the impact module (collector/figures), so reports, API and pages agree. No I/O, no clock (now is an input).
-import { bytesOf, ixpImpact, localContentShare, sumPerWindow, type WindowSample } from '../../collector/figures/impact.ts';
-import { elapsedShare, growth, likeForLike, memberMonthImpact, memberSamples, type Growth, type MemberMonthImpact } from '../../collector/figures/partmonth.ts';
-import { membershipBounds } from '../calendar.ts';
+// The monthly impact report's model and its pure computation from the collector's month rows (collector/figures
+// computed every figure once), so reports, API and pages agree. No I/O, no clock (now is an input).
+import type { WindowSample } from '../../collector/figures/impact.ts';
+import { elapsedShare, growth, type Growth } from '../../collector/figures/partmonth.ts';
+import type { MonthRow } from '../../collector/figures/months.ts';
 import type { MemberCategory } from '../../collector/config/types.ts';
 import { forecastCrossing, type Forecast, type MonthUtil } from '../../collector/figures/forecast.ts';
-import { billableP95 } from '../../collector/figures/impact.ts';
 import type { MemberInfo } from '../../collector/members/registry.ts';
 
 /** The languages reports are written in. */
@@ -145,63 +144,39 @@ export interface ReportMember extends MemberInfo {
   joined?: string;
   left?: string;
   sources?: { name: string; category: string };
-  /** Ports the member has had at any time; a member whose ports all lie outside the period was not there. */
-  portCount?: number;
 }
 
-/** One member port's samples over a period (already clipped to when it belonged to the member). */
-export interface PortHistory {
-  switch: string;
-  port: string;
-  asn: number;
-  validFrom: number | null;
-  validTo: number | null;
-  speedMbps: number | null;
-  samples: WindowSample[];
-  /** Rollup sources seen ('poll', 'mrtg'...). */
-  sources: string[];
+/** An earlier month a report compares with: its IXP row, and the traffic of its like-for-like span. */
+export interface EarlierMonth {
+  month: string;
+  from: number;
+  to: number;
+  /** The IXP's (asn 0) month row, when the collector has one. */
+  ixp: MonthRow | undefined;
+  /** Bytes and coverage of the same elapsed span while the report's month is in progress (else the whole month). */
+  span: { bytes: number; coverage: number };
 }
 
-/** Everything {@link computeReport} needs; produced by the store loader. */
+/** Everything {@link computeReport} needs: the collector's month rows and the IXP's windows (data.ts loads them). */
 export interface ReportInput {
   ixp: { id: string; name: string; country?: string; timezone: string; currency: string; transitPricePerMbps: number; launched?: string };
   month: string;
   from: number;
   to: number;
   now: number;
+  /** Names, categories, join dates and sources of the members (the registry, or what the collector forwarded). */
   members: ReportMember[];
-  ports: PortHistory[];
-  previousMonth: { month: string; from: number; to: number; ports: PortHistory[] };
-  previousYear: { month: string; from: number; to: number; ports: PortHistory[] };
-  /** 12 months, oldest first, the last being `month`. `traffic`, when given, is that month's {@link periodTraffic} computed as it was read (its samples dropped). */
-  trend: { month: string; from: number; to: number; ports: PortHistory[]; traffic?: { bytes: number; share: number | null; coverage: number } }[];
-  /** 5-minute windows of the period with a good poll; null when the store has no poll in it. */
-  pollWindows: number | null;
+  /** The month's rows: each member's and the IXP's (asn 0). */
+  rows: MonthRow[];
+  /** The IXP's 5-minute windows of the month (chart, traffic flowing). */
+  ixpWindows: WindowSample[];
+  previousMonth: EarlierMonth;
+  previousYear: EarlierMonth;
+  /** 12 months, oldest first, the last being `month`, with their rows (members' rows carry their ports' months). */
+  trend: { month: string; from: number; to: number; rows: MonthRow[] }[];
 }
 
 const ceilNow = (to: number, now: number) => Math.min(to, now);
-
-/** Bytes sent into the IXP and content share of a period's port histories. */
-export function periodTraffic(ports: PortHistory[], members: ReportMember[], from: number, to: number): { bytes: number; share: number | null; coverage: number } {
-  const cat = new Map(members.map((m) => [m.asn, m.category]));
-  const per = new Map<number, number>();
-  for (const p of ports) per.set(p.asn, (per.get(p.asn) ?? 0) + bytesOf(p.samples, 'in'));
-  const bytes = [...per.values()].reduce((a, b) => a + b, 0);
-  const agg = sumPerWindow(ports.map((p) => p.samples));
-  const expected = Math.max(0, (to - from) / 1000);
-  let have = 0;
-  for (const s of agg) if (s.inBps != null || s.outBps != null) have += s.res * (s.coverage ?? 1);
-  return {
-    bytes,
-    share: localContentShare([...per.entries()].map(([asn, b]) => ({ category: cat.get(asn) ?? 'other', bytesSent: b }))),
-    coverage: expected > 0 ? Math.min(1, have / expected) : 0,
-  };
-}
-
-/** The port histories' samples inside `span` (for like-for-like growth). */
-function within(ports: PortHistory[], span: { from: number; to: number }): PortHistory[] {
-  return ports.map((p) => ({ ...p, samples: p.samples.filter((s) => s.t >= span.from && s.t < span.to) }));
-}
 
 const mbps = (bps: number | null) => (bps === null ? null : bps / 1e6);
 
@@ -219,69 +194,69 @@ export function hourly(samples: WindowSample[]): { t: number; inBps: number | nu
   return [...by.entries()].sort((a, b) => a[0] - b[0]).map(([t, a]) => ({ t, inBps: a.wi ? a.i / a.wi : null, outBps: a.wo ? a.o / a.wo : null }));
 }
 
+/** Whether a member's month row says it was there: connected, or traffic measured. */
+const present = (r: MonthRow) => r.connectedShare > 0 || r.p95Samples > 0 || r.bytesIn > 0 || r.bytesOut > 0;
+
 /**
- * Computes the report's figures (everything but the headlines and method texts, which need the language).
- * Members are those with a port in the period or whose join/leave dates span it.
+ * Computes the report's figures (everything but the headlines and method texts, which need the language) from the
+ * collector's month rows, so that a report, the dashboard and a central dashboard give the same figures.
  */
 export function computeReport(input: ReportInput): Omit<ReportModel, 'lang' | 'method' | 'headlines' | 'generatedAt'> & { sources: string[] } {
   const { from, to, now } = input;
   const end = ceilNow(to, now);
   const expected = Math.max(0, (end - from) / 1000);
-  const monthMs = to - from;
   const fromDay = new Date(from).toISOString().slice(0, 10);
   const toDay = new Date(to).toISOString().slice(0, 10);
-  const memberRows: { category: string; impact: MemberMonthImpact }[] = [];
-  const figures: MemberFigures[] = [];
-  const own: WindowSample[][] = [];
   const complete = now >= to;
   const month = { from, to };
-  const portsByAsn = new Map<number, PortHistory[]>();
-  for (const p of input.ports) (portsByAsn.get(p.asn) ?? portsByAsn.set(p.asn, []).get(p.asn)!).push(p);
-  for (const m of input.members) {
-    const ports = portsByAsn.get(m.asn) ?? [];
-    const listed = (!m.joined || m.joined < toDay) && (!m.left || m.left > fromDay);
-    if (!ports.length && (!listed || (m.portCount ?? 0) > 0)) continue;
-    // The part-month convention (impact/partmonth.ts): P95 over its windows while a member, bill and fee × connected share.
-    const membership = membershipBounds(m, input.ixp.launched, input.ixp.timezone);
-    const samples = memberSamples(sumPerWindow(ports.map((p) => p.samples)), membership);
-    own.push(samples);
-    const impact = memberMonthImpact({ category: m.category, buysTransit: m.buysTransit, transitPricePerMbps: m.transitPricePerMbps, portFeePerMonth: m.portFeePerMonth, samples, membership }, month, month, now);
-    if (impact.connectedShare === 0 && !samples.length && !listed) continue;
-    memberRows.push({ category: m.category, impact });
-    const firstPort = ports.length ? Math.min(...ports.map((p) => p.validFrom ?? -Infinity)) : -Infinity;
-    const isNew = m.joined ? m.joined >= fromDay && m.joined < toDay : firstPort >= from && firstPort < to;
+  const info = new Map(input.members.map((m) => [m.asn, m]));
+  const prevAsns = new Set((input.trend.at(-2)?.rows ?? []).filter((r) => r.asn > 0 && present(r)).map((r) => r.asn));
+  const hadTrafficBefore = (input.previousMonth.ixp?.bytesIn ?? 0) > 0;
+  const figures: MemberFigures[] = [];
+  const ports = new Map<string, number>();
+  for (const r of input.rows) {
+    if (r.asn === 0 || !present(r)) continue;
+    const m = info.get(r.asn);
+    const category = (m?.category ?? 'isp') as MemberCategory;
+    for (const p of r.ports ?? []) ports.set(`${p.switch}\u0000${p.port}`, p.speedMbps ?? 0);
+    // New this month: joined in it, or (no join date) first seen in it after a month with traffic.
+    const isNew = m?.joined ? m.joined >= fromDay && m.joined < toDay : hadTrafficBefore && !prevAsns.has(r.asn);
     figures.push({
-      asn: m.asn, name: m.name, category: m.category, buysTransit: m.buysTransit, transitPricePerMbps: m.transitPricePerMbps,
-      portFee: impact.portFee, connectedShare: impact.connectedShare,
-      bytes: impact.bytesIn, bytesReceived: impact.bytesOut,
-      p95InMbps: impact.p95.inMbps, p95OutMbps: impact.p95.outMbps, p95Mbps: impact.p95.mbps,
-      transitSaved: impact.transitSaved, netSaved: impact.netSaved,
-      ...(complete ? {} : { transitSavedProjected: impact.transitSavedProjected, netSavedProjected: impact.netSavedProjected }),
-      coverage: impact.coverage, resolution: impact.resolution,
-      peakMbps: mbps(impact.peakBps),
-      ports: new Set(ports.map((p) => `${p.switch}\u0000${p.port}`)).size,
-      capacityMbps: uniqueCapacity(ports),
-      joined: m.joined, isNew, sources: m.sources,
+      asn: r.asn, name: m?.name ?? `AS${r.asn}`, category, buysTransit: m?.buysTransit ?? true,
+      transitPricePerMbps: m?.transitPricePerMbps ?? input.ixp.transitPricePerMbps,
+      portFee: r.portFee, connectedShare: r.connectedShare,
+      bytes: r.bytesIn, bytesReceived: r.bytesOut,
+      p95InMbps: r.p95InMbps, p95OutMbps: r.p95OutMbps, p95Mbps: r.p95Mbps,
+      transitSaved: r.transitSaved, netSaved: r.netSaved,
+      ...(complete ? {} : { transitSavedProjected: r.transitSavedProjected, netSavedProjected: r.netSavedProjected }),
+      coverage: r.coverage, resolution: r.resolution,
+      peakMbps: mbps(r.peakBps),
+      ports: (r.ports ?? []).length,
+      capacityMbps: (r.ports ?? []).reduce((a, p) => a + (p.speedMbps ?? 0), 0),
+      joined: m?.joined, isNew, sources: m?.sources,
     });
   }
-  const aggregate = sumPerWindow(own);
-  const ixp = ixpImpact(memberRows, aggregate, input.ixp.transitPricePerMbps, expected, (end - from) / Math.max(1, monthMs));
-  const capacityMbps = uniqueCapacity(input.ports);
+  const x = input.rows.find((r) => r.asn === 0);
+  const ixp = {
+    bytes: x?.bytesIn ?? 0, p95InMbps: x?.p95InMbps ?? null, p95OutMbps: x?.p95OutMbps ?? null, p95Mbps: x?.p95Mbps ?? null,
+    transitSaved: x?.transitSaved ?? 0, netSaved: x?.netSaved ?? 0, localContentShare: x?.localContentShare ?? null,
+    coverage: x?.coverage ?? 0, resolution: x?.resolution ?? 300, peakBps: x?.peakBps ?? null, peakMethodSaved: x?.peakMethodSaved ?? 0,
+  };
+  const capacityMbps = [...ports.values()].reduce((a, b) => a + b, 0);
   let flowing = 0;
-  for (const s of aggregate) if ((s.inBps ?? 0) > 0 || (s.outBps ?? 0) > 0) flowing += s.res * (s.coverage ?? 1);
-  const prev = periodTraffic(input.previousMonth.ports, input.members, input.previousMonth.from, input.previousMonth.to);
-  const prevYear = periodTraffic(input.previousYear.ports, input.members, input.previousYear.from, input.previousYear.to);
+  for (const s of input.ixpWindows) if ((s.inBps ?? 0) > 0 || (s.outBps ?? 0) > 0) flowing += s.res * (s.coverage ?? 1);
   // Like for like: the same elapsed span of the earlier months while this one is in progress.
   const nowSide = { label: input.month, bytes: ixp.bytes, coverage: ixp.coverage };
-  const compare = (e: { month: string; from: number; to: number; ports: PortHistory[] }): GrowthFigure => {
-    const span = likeForLike(month, e, now);
-    const side = periodTraffic(within(e.ports, span), input.members, span.from, span.to);
-    const g = growth(nowSide, { label: e.month, bytes: side.bytes, coverage: side.coverage });
-    return { month: e.month, bytes: side.bytes, change: g.change, coverage: side.coverage, ...(g.notComparable ? { notComparable: g.notComparable } : {}) };
+  const compare = (e: EarlierMonth): GrowthFigure => {
+    const g = growth(nowSide, { label: e.month, bytes: e.span.bytes, coverage: e.span.coverage });
+    return { month: e.month, bytes: e.span.bytes, change: g.change, coverage: e.span.coverage, ...(g.notComparable ? { notComparable: g.notComparable } : {}) };
   };
-  const trend = input.trend.map((t) => ({ month: t.month, ...(t.traffic ?? periodTraffic(t.ports, input.members, t.from, ceilNow(t.to, now))) }));
-  const sources = [...new Set(input.ports.flatMap((p) => p.sources))].sort();
+  const trend = input.trend.map((t) => {
+    const r = t.rows.find((y) => y.asn === 0);
+    return { month: t.month, bytes: r?.bytesIn ?? 0, share: r?.localContentShare ?? null, coverage: r?.coverage ?? 0 };
+  });
   const cap = capacityMbps > 0 ? capacityMbps : null;
+  const pollWindows = x?.pollWindows ?? null;
   return {
     kind: 'ixmeter-impact-report',
     version: 2,
@@ -289,35 +264,37 @@ export function computeReport(input: ReportInput): Omit<ReportModel, 'lang' | 'm
     currency: input.ixp.currency,
     ixp: {
       id: input.ixp.id, name: input.ixp.name, country: input.ixp.country, timezone: input.ixp.timezone,
-      bytes: ixp.bytes, p95InMbps: ixp.p95.inMbps, p95OutMbps: ixp.p95.outMbps, p95Mbps: ixp.p95.mbps,
+      bytes: ixp.bytes, p95InMbps: ixp.p95InMbps, p95OutMbps: ixp.p95OutMbps, p95Mbps: ixp.p95Mbps,
       transitSaved: ixp.transitSaved, netSaved: ixp.netSaved, localContentShare: ixp.localContentShare,
       coverage: ixp.coverage, resolution: ixp.resolution, peakMbps: mbps(ixp.peakBps),
       portFees: figures.reduce((a, m) => a + m.portFee, 0), peakMethodSaved: ixp.peakMethodSaved,
-      ...(complete ? {} : {
-        transitSavedProjected: memberRows.reduce((a, m) => a + m.impact.transitSavedProjected, 0),
-        netSavedProjected: memberRows.reduce((a, m) => a + m.impact.netSavedProjected, 0),
-      }),
+      ...(complete ? {} : { transitSavedProjected: x?.transitSavedProjected ?? 0, netSavedProjected: x?.netSavedProjected ?? 0 }),
     },
     members: figures.sort((a, b) => b.bytes - a.bytes || a.asn - b.asn),
     growth: {
       previousMonth: compare(input.previousMonth),
       previousYear: compare(input.previousYear),
     },
-    localContent: { share: ixp.localContentShare, previousMonth: prev.share, previousYear: prevYear.share, trend },
+    localContent: {
+      share: ixp.localContentShare,
+      previousMonth: input.previousMonth.ixp?.localContentShare ?? null,
+      previousYear: input.previousYear.ixp?.localContentShare ?? null,
+      trend,
+    },
     membership: { count: figures.length, new: figures.filter((m) => m.isNew).map((m) => ({ asn: m.asn, name: m.name, joined: m.joined })) },
     capacity: {
-      ports: new Set(input.ports.map((p) => `${p.switch}\u0000${p.port}`)).size,
+      ports: ports.size,
       capacityMbps,
       meanUtilisation: cap && expected > 0 ? (ixp.bytes * 8) / expected / 1e6 / cap : null,
-      p95Utilisation: cap && ixp.p95.mbps !== null ? ixp.p95.mbps / cap : null,
+      p95Utilisation: cap && ixp.p95Mbps !== null ? ixp.p95Mbps / cap : null,
       peakUtilisation: cap && ixp.peakBps !== null ? ixp.peakBps / 1e6 / cap : null,
     },
     availability: {
       trafficFlowing: expected > 0 ? Math.min(1, flowing / expected) : 0,
-      collectorsReporting: input.pollWindows === null || expected <= 0 ? null : Math.min(1, (input.pollWindows * 300) / expected),
+      collectorsReporting: pollWindows === null || expected <= 0 ? null : Math.min(1, (pollWindows * 300) / expected),
     },
-    series: hourly(aggregate),
-    sources,
+    series: hourly(input.ixpWindows),
+    sources: [...(x?.sources ?? [])].sort(),
     capacityForecasts: portForecasts(input),
   };
 }
@@ -329,16 +306,17 @@ export interface PortForecast { asn: number; name: string; switch: string; port:
 export function portForecasts(input: ReportInput): PortForecast[] {
   const byPort = new Map<string, { asn: number; switch: string; port: string; speed: number | null; months: MonthUtil[] }>();
   for (const tm of input.trend) {
-    const seconds = (Math.min(tm.to, Math.max(tm.from, input.now)) - tm.from) / 1000;
-    const whole = (tm.to - tm.from) / 1000;
-    for (const p of tm.ports) {
-      const k = `${p.switch}\u0000${p.port}`;
-      const e = byPort.get(k) ?? { asn: p.asn, switch: p.switch, port: p.port, speed: p.speedMbps, months: [] };
-      const mbps = billableP95(p.samples).mbps;
-      const covered = p.samples.reduce((a, s) => a + s.res * (s.coverage ?? 1), 0);
-      // The running month counts once half of the whole month is covered (as on the dashboard).
-      e.months.push({ month: tm.month, util: p.speedMbps && mbps !== null ? mbps / p.speedMbps : null, coverage: seconds > 0 ? covered / whole : 0 });
-      byPort.set(k, e);
+    for (const r of tm.rows) {
+      if (r.asn === 0) continue;
+      for (const p of r.ports ?? []) {
+        const k = `${p.switch}\u0000${p.port}`;
+        const e = byPort.get(k) ?? { asn: r.asn, switch: p.switch, port: p.port, speed: p.speedMbps, months: [] };
+        e.asn = r.asn;
+        if (p.speedMbps) e.speed = p.speedMbps;
+        // The running month counts once half of the whole month is covered (as on the dashboard): port coverage is of the whole month.
+        e.months.push({ month: tm.month, util: p.speedMbps && p.p95Mbps !== null ? p.p95Mbps / p.speedMbps : null, coverage: p.coverage });
+        byPort.set(k, e);
+      }
     }
   }
   const names = new Map(input.members.map((m) => [m.asn, m.name]));
@@ -346,10 +324,4 @@ export function portForecasts(input: ReportInput): PortForecast[] {
   return [...byPort.values()]
     .map((e) => ({ asn: e.asn, name: names.get(e.asn) ?? `AS${e.asn}`, switch: e.switch, port: e.port, speedMbps: e.speed, forecast: forecastCrossing(e.months) }))
     .sort((a, b) => rank(a.forecast) - rank(b.forecast) || a.asn - b.asn);
-}
-
-function uniqueCapacity(ports: PortHistory[]): number {
-  const seen = new Map<string, number>();
-  for (const p of ports) seen.set(`${p.switch}\u0000${p.port}`, p.speedMbps ?? 0);
-  return [...seen.values()].reduce((a, b) => a + b, 0);
 }

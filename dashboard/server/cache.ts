@@ -38,14 +38,5 @@ export class TtlCache<V> {
     return value;
   }
 
-  /** True when `key` holds a value (fresh or expired). */
-  has(key: string): boolean { return this.map.has(key); }
-
-  /** Puts a value known from elsewhere (saved figures), fresh until `until`; then served stale while it is recomputed. */
-  seed(key: string, value: V, until: number): void {
-    this.map.set(key, { until, value: Promise.resolve(value), settled: true });
-    while (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
-  }
-
   clear(): void { this.map.clear(); }
 }

@@ -5,7 +5,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import type { Config, IxpConfig, MemberConfig } from '../../collector/config/types.ts';
-import { loadConfig } from '../../collector/config/load.ts';
 import { getLogger, type Logger } from '../../collector/log.ts';
 import type { Reader } from '../readers/reader.ts';
 import { createSqliteReader } from '../readers/sqlite.ts';
@@ -15,31 +14,28 @@ import { reportRoutes } from './routes/report.ts';
 import { latencyRoutes } from './routes/latency.ts';
 import { peeringRoutes } from './routes/peering.ts';
 import { resolveMembers } from '../../collector/members/index.ts';
-import { createService, type IxpContext, type SavedValue } from './service.ts';
-import { createSavedFigures, type SavedFigures } from './saved.ts';
-import path from 'node:path';
+import { createService, type IxpContext, type Service } from './service.ts';
+import { membersOfConfig, membersOfRegistry } from '../reports/data.ts';
 import { createUserStore, type UserStore } from './users.ts';
 import { VERSION } from '../../collector/paths.ts';
 
 /** The IXP used when the config has no `ixp` section. */
 export const DEFAULT_IXP: IxpConfig = { id: 'ixp', name: 'IXP', timezone: 'UTC', currency: 'USD', transitPricePerMbps: 0, public: false };
 
-/** The IXPs one config serves: its own, then those of dashboard.ixpConfigs (central dashboard). */
-export function ixpContexts(cfg: Config, loader: (file: string) => Config = (f) => loadConfig(f)): IxpContext[] {
-  const one = (c: Config): IxpContext => ({
-    ixp: { ...DEFAULT_IXP, ...(c.ixp ?? {}) },
-    members: c.members ?? [],
+/**
+ * The IXP the config describes (its ixp and members sections). A central dashboard (reader influxdb) without an ixp
+ * section describes none: every IXP it shows comes from what the collectors forwarded (Reader.describe()).
+ */
+export function ixpContexts(cfg: Config): IxpContext[] {
+  if (!cfg.ixp && cfg.dashboard.reader === 'influxdb') return [];
+  return [{
+    ixp: { ...DEFAULT_IXP, ...(cfg.ixp ?? {}) },
+    members: cfg.members ?? [],
     publicMembers: cfg.dashboard.publicMembers ?? false,
-    ifAlias: c.memberSources?.ifAlias ?? true,
-    pollInterval: c.polling?.interval ?? 60,
-    switches: (c.switches ?? []).map((sw) => ({ name: sw.name, site: sw.site ?? sw.name, roles: sw.roles })),
-  });
-  const out = [one(cfg)];
-  for (const f of cfg.dashboard.ixpConfigs ?? []) {
-    const c = one(loader(f));
-    if (!out.some((x) => x.ixp.id === c.ixp.id)) out.push(c);
-  }
-  return out;
+    ifAlias: cfg.memberSources?.ifAlias ?? true,
+    pollInterval: cfg.polling?.interval ?? 60,
+    switches: (cfg.switches ?? []).map((sw) => ({ name: sw.name, site: sw.site ?? sw.name, roles: sw.roles })),
+  }];
 }
 
 export interface DashboardDeps {
@@ -51,13 +47,13 @@ export interface DashboardDeps {
   /** Overrides dashboard.listen (host:port). */
   listen?: string;
   webDir?: string;
-  /** Precompute the last 13 months' figures after start (default true). */
-  warm?: boolean;
+  /** How often a central dashboard re-reads the IXPs' descriptions, ms (default 60,000). */
+  describeEveryMs?: number;
   /**
    * Further API routers (reports): called at start() with the principal resolver, the open SQLite handle (undefined
    * when reading InfluxDB) and the IXP contexts.
    */
-  routes?: ((h: { principal(req: import('express').Request): import('./auth.ts').Principal; now: () => number; db: Database.Database | undefined; ixps: IxpContext[] }) => import('express').Router)[];
+  routes?: ((h: RouteHooks) => import('express').Router)[];
 }
 
 /** The dashboard server component. */
@@ -66,7 +62,7 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
   let server: Server | undefined;
   let reader: Reader | undefined;
   let db: Database.Database | undefined;
-  let saved: SavedFigures<SavedValue> | undefined;
+  let describeTimer: NodeJS.Timeout | undefined;
   let url = '';
   return {
     get url(): string { return url; },
@@ -87,17 +83,22 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
       const ixps = ixpContexts(cfg);
       // Over the local store, the IXP's own members come from the member registry: the config, imported IX-F
       // and PeeringDB data kept in the store, then ifAlias (the readers still attribute ports nobody claims).
-      if (db) ixps[0] = { ...ixps[0], members: registryMembers(cfg, db, deps.now?.() ?? Date.now(), log) };
-      const figuresFile = cfg.dashboard.figuresFile ?? (reader.kind === 'sqlite' ? path.join(path.dirname(cfg.store.path), 'dashboard-figures.json') : '');
-      saved = figuresFile ? createSavedFigures<SavedValue>(figuresFile, log) : undefined;
-      const service = createService({ reader, ixps, now: deps.now, saved });
+      if (db && ixps[0]) ixps[0] = { ...ixps[0], members: registryMembers(cfg, db, deps.now?.() ?? Date.now(), log) };
+      const service = createService({ reader, ixps, now: deps.now, publicMembers: cfg.dashboard.publicMembers ?? false });
+      // A central dashboard knows its IXPs from what their collectors forwarded: read at start, then every minute.
+      const describe = () => service.refresh().catch((err) => log.warn({ err: (err as Error).message }, 'reading the IXPs\' descriptions failed'));
+      if (reader.kind === 'influxdb') {
+        await describe();
+        describeTimer = setInterval(describe, deps.describeEveryMs ?? 60_000);
+        describeTimer.unref();
+      }
       const version = VERSION;
       const app = createApp({
         service, users: deps.users ?? createUserStore(cfg.dashboard.usersFile), readerKind: reader.kind,
         trustProxy: cfg.dashboard.trustProxy, webDir: deps.webDir, version, log, now: deps.now,
         publicTtl: cfg.dashboard.publicCacheSeconds,
         // The monthly impact report (GET /api/ixps/:ixp/report), then any further routers.
-        routes: [reportRouter, latencyRouter, peeringRouter, ...(deps.routes ?? [])].map((make) => (h) => make({ ...h, db, ixps })),
+        routes: [reportRouter, latencyRouter, peeringRouter, ...(deps.routes ?? [])].map((make) => (h) => make({ ...h, service, db, ixps, cfg })),
       });
       const listen = deps.listen ?? cfg.dashboard.listen ?? '0.0.0.0:3000';
       const i = listen.lastIndexOf(':');
@@ -111,15 +112,14 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
       const addr = server!.address() as AddressInfo;
       const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
       url = `http://${shown}:${addr.port}/`;
-      if (deps.warm !== false) service.warm().catch((err) => log.warn({ err: (err as Error).message }, 'warm-up of monthly figures failed'));
       return url;
     },
     async stop(): Promise<void> {
       const s = server;
       server = undefined;
       if (s) await new Promise<void>((resolve) => { s.close(() => resolve()); s.closeAllConnections?.(); });
-      saved?.close();
-      saved = undefined;
+      if (describeTimer) clearInterval(describeTimer);
+      describeTimer = undefined;
       await reader?.close();
       db?.close();
       db = undefined;
@@ -127,16 +127,28 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
   };
 }
 
-/** Mounts the report route over the dashboard's own store handle and IXP contexts. */
-function reportRouter(h: { principal(req: import('express').Request): import('./auth.ts').Principal; now: () => number; db: Database.Database | undefined; ixps: IxpContext[] }) {
+/** What further routers get: the principal resolver, the clock, the service, the open SQLite handle (undefined when reading InfluxDB), the config. */
+export interface RouteHooks {
+  principal(req: import('express').Request): import('./auth.ts').Principal;
+  now: () => number;
+  service: Service;
+  db: Database.Database | undefined;
+  ixps: IxpContext[];
+  cfg: Config;
+}
+
+/** Mounts the report route: over the local store the registry names the members (with their sources), else what the collectors forwarded. */
+function reportRouter(h: RouteHooks) {
   return reportRoutes({
     principal: h.principal,
     now: h.now,
-    // The store holds the data of the config's own IXP only (the first context).
-    db: (id) => (id === h.ixps[0]?.ixp.id ? h.db : undefined),
-    ixpConfig: (id) => {
-      const c = h.ixps.find((x) => x.ixp.id === id);
-      return c && { ixp: c.ixp, members: c.members, memberSources: { ifAlias: c.ifAlias } };
+    service: h.service,
+    members: (id) => {
+      const c = h.service.ctx(id)!;
+      if (h.db && id === h.ixps[0]?.ixp.id) {
+        try { return membersOfRegistry(resolveMembers(h.cfg, { db: h.db }), c.ixp.transitPricePerMbps); } catch { /* the registry's members as the dashboard holds them */ }
+      }
+      return membersOfConfig(c.members, c.ixp.transitPricePerMbps);
     },
   });
 }
@@ -172,14 +184,14 @@ function registryMembers(cfg: Config, db: Database.Database, now: number, log: L
 }
 
 /** Mounts the latency routes (collector/latency's tables) over the dashboard's own store handle. */
-function latencyRouter(h: { principal(req: import('express').Request): import('./auth.ts').Principal; now: () => number; db: Database.Database | undefined; ixps: IxpContext[] }) {
+function latencyRouter(h: RouteHooks) {
   // The store holds the data of the config's own IXP only (the first context); a store from before migration 005 has no latency tables.
   const has = h.db ? !!h.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'latency'").get() : false;
   return latencyRoutes({ principal: h.principal, now: h.now, ixps: h.ixps, db: (id) => (has && id === h.ixps[0]?.ixp.id ? h.db : undefined) });
 }
 
 /** Mounts the sFlow peering route (GET /api/ixps/:ixp/peering) over the dashboard's own store handle. */
-function peeringRouter(h: { principal(req: import('express').Request): import('./auth.ts').Principal; now: () => number; db: Database.Database | undefined; ixps: IxpContext[] }) {
+function peeringRouter(h: RouteHooks) {
   return peeringRoutes({
     principal: h.principal,
     now: h.now,

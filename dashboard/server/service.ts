@@ -5,15 +5,14 @@ import type {
   PortDetailResponse, PortInfo, SummaryResponse, TrafficResponse, TrafficSeries,
 } from '../api.ts';
 import type { IxpConfig, MemberConfig, SwitchRoles } from '../../collector/config/types.ts';
-import { ixpImpact, memberImpact, monthsInPeriod, sumPerWindow, type IxpImpact, type MemberImpact, type WindowSample } from '../../collector/figures/impact.ts';
+import { bytesOf, coverage, ixpImpact, type IxpImpact, type WindowSample } from '../../collector/figures/impact.ts';
+import type { MonthRow } from '../../collector/figures/months.ts';
 import { elapsedShare, growth, likeForLike, memberMonthImpact, memberSamples, type Growth, type MemberMonthImpact, type Membership } from '../../collector/figures/partmonth.ts';
 import { portKey, type PortRef, type PortState, type Reader, type Resolution, type SeriesQuery, type SumRow } from '../readers/reader.ts';
 import { portMembers, resolveDashMembers, type DashMember } from './members.ts';
 import { chooseStep, splitByMonth } from './period.ts';
 import { membershipBounds, monthOf, monthRange, tzOffset } from '../calendar.ts';
 import { TtlCache } from './cache.ts';
-import type { SavedFigures } from './saved.ts';
-import { createHash } from 'node:crypto';
 import { coveragePct } from '../reports/i18n.ts';
 
 /** One IXP the dashboard serves: its config section and its members from config. */
@@ -32,22 +31,12 @@ export interface IxpContext {
 
 export interface ServiceDeps {
   reader: Reader;
+  /** The IXPs the config describes (a central dashboard may have none: its reader describes the rest). */
   ixps: IxpContext[];
   now?: () => number;
-  /** Finished months' figures and finished parts of traffic series kept across restarts (see saved.ts). */
-  saved?: SavedFigures<SavedValue>;
-  random?: () => number;
+  /** Member rows visible to the public on IXPs the reader describes (dashboard.publicMembers). */
+  publicMembers?: boolean;
 }
-
-/** A Chunk as saved on disk (Maps as entry lists). */
-export interface SavedChunk extends Omit<Chunk, 'members' | 'maxUtil'> { members: [number, MemberMonthImpact][]; maxUtil: [string, number][] }
-
-/** The finished part of a traffic series as saved on disk. */
-export interface SavedSeries { series: SumRow[]; res: number }
-export type SavedValue = SavedChunk | SavedSeries;
-
-const toSaved = (c: Chunk): SavedChunk => ({ ...c, members: [...c.members], maxUtil: [...c.maxUtil] });
-const fromSaved = (s: SavedChunk): Chunk => ({ ...s, members: new Map(s.members), maxUtil: new Map(s.maxUtil) });
 
 const DAY = 86_400_000;
 const ROLLING_PRESETS = new Set(['24h', '7d', '30d', '365d']);
@@ -67,6 +56,43 @@ interface Chunk {
   expected: number;
 }
 
+/** A stored month row as the figures the service combines. */
+function memberFigures(r: MonthRow): MemberMonthImpact {
+  return {
+    p95: { inMbps: r.p95InMbps, outMbps: r.p95OutMbps, mbps: r.p95Mbps, samples: r.p95Samples },
+    bytesIn: r.bytesIn, bytesOut: r.bytesOut, peakBps: r.peakBps,
+    transitSaved: r.transitSaved, netSaved: r.netSaved, portFee: r.portFee,
+    coverage: r.coverage, resolution: r.resolution, connectedShare: r.connectedShare,
+    transitSavedProjected: r.transitSavedProjected, netSavedProjected: r.netSavedProjected, portFeeProjected: r.portFeeProjected,
+  };
+}
+
+/** The chunk of a whole month from the collector's rows (asn 0 = the IXP). */
+function monthChunk(rows: MonthRow[], month: { from: number; to: number }): Chunk {
+  const members = new Map<number, MemberMonthImpact>();
+  const maxUtil = new Map<string, number>();
+  let ixp: Chunk['ixp'] = {
+    bytes: 0, p95: { inMbps: null, outMbps: null, mbps: null, samples: 0 }, peakBps: null, transitSaved: 0, netSaved: 0,
+    peakMethodSaved: 0, localContentShare: null, coverage: 0, resolution: 300, transitSavedProjected: 0, netSavedProjected: 0,
+  };
+  let expected = 0;
+  for (const r of rows) {
+    if (r.asn === 0) {
+      const f = memberFigures(r);
+      ixp = {
+        bytes: r.bytesIn, p95: f.p95, peakBps: r.peakBps, transitSaved: r.transitSaved, netSaved: r.netSaved,
+        peakMethodSaved: r.peakMethodSaved ?? 0, localContentShare: r.localContentShare, coverage: r.coverage, resolution: r.resolution,
+        transitSavedProjected: r.transitSavedProjected, netSavedProjected: r.netSavedProjected,
+      };
+      expected = r.expectedSeconds;
+      continue;
+    }
+    members.set(r.asn, memberFigures(r));
+    for (const p of r.ports ?? []) if (p.maxUtil !== null) maxUtil.set(portKey(p), Math.max(maxUtil.get(portKey(p)) ?? 0, p.maxUtil));
+  }
+  return { from: month.from, to: month.to, whole: true, monthMs: month.to - month.from, members, ixp, maxUtil, expected };
+}
+
 export type Service = ReturnType<typeof createService>;
 
 /** Creates the service (no I/O until a method is called). */
@@ -74,25 +100,23 @@ export function createService(deps: ServiceDeps) {
   const now = deps.now ?? Date.now;
   const reader = deps.reader;
   const byId = new Map(deps.ixps.map((c) => [c.ixp.id, c]));
+  const configured = new Set(byId.keys());
   const memberCache = new TtlCache<{ members: DashMember[]; ports: PortState[] }>(500, now);
   const chunkCache = new TtlCache<Chunk>(2000, now);
 
-  const random = deps.random ?? Math.random;
-  /** Saved figures served after a start stay fresh 10-60 minutes (spread, so a year of them is not recomputed at once). */
-  const savedUntil = (t: number) => t + 600_000 + Math.floor(random() * 3_000_000);
-
   function ctx(id: string): IxpContext | undefined { return byId.get(id); }
 
-  /** What an IXP's month figures are computed from: members (ports, prices, fees, categories), the IXP's price and
-   * time zone, and the store's history version. Figures saved under another signature are not served. */
-  async function signature(id: string): Promise<string> {
-    const c = byId.get(id)!;
-    const { members } = await directory(id);
-    const what = JSON.stringify({
-      v: 2, price: c.ixp.transitPricePerMbps, tz: c.ixp.timezone, launched: c.ixp.launched ?? null, history: await reader.historyVersion(id),
-      members: members.map((m) => [m.asn, String(m.category), m.buysTransit, priceOf(c, m), m.portFeePerMonth, m.ports.map((p) => `${p.switch}\u0000${p.port}`), membershipOf(c, m)]),
-    });
-    return createHash('sha256').update(what).digest('base64url');
+  /**
+   * Reads the IXPs the reader describes (a central dashboard's InfluxDB: what every collector forwarded) and adds or
+   * updates those the config does not describe. Errors are the caller's to log; what was known stays.
+   */
+  async function refresh(): Promise<void> {
+    for (const d of await reader.describe()) {
+      if (configured.has(d.ixp.id)) continue;
+      const prev = byId.get(d.ixp.id);
+      byId.set(d.ixp.id, { ixp: d.ixp, members: d.members, ifAlias: d.ifAlias, pollInterval: d.pollInterval, switches: d.switches, publicMembers: deps.publicMembers ?? prev?.publicMembers ?? false });
+      if (prev && JSON.stringify(prev.members) !== JSON.stringify(d.members)) memberCache.clear();
+    }
   }
 
   async function directory(id: string): Promise<{ members: DashMember[]; ports: PortState[] }> {
@@ -113,88 +137,50 @@ export function createService(deps: ServiceDeps) {
     return membershipBounds({ joined: cfg?.joined, left: cfg?.left }, c.ixp.launched, c.ixp.timezone);
   }
 
-  /** The running month's member windows, kept and topped up incrementally (re-reading only the last 10 minutes; a full read hourly). */
-  const running = new Map<string, { sig: string; upTo: number; fullAt: number; byAsn: Map<number, WindowSample[]>; maxUtil: Map<string, number> }>();
-
-  async function windowsOf(id: string, members: DashMember[], from: number, to: number): Promise<{ byAsn: Map<number, WindowSample[]>; maxUtil: Map<string, number> }> {
-    const pm = portMembers(members);
-    const t = now();
-    if (to <= t - 600_000) return reader.memberWindows(id, pm, from, to);
-    const key = `${id}|${from}|${to}`;
-    const sig = JSON.stringify(pm);
-    const prev = running.get(key);
-    // A full read when new, when membership changed, and hourly (windows the collector closed late, imports).
-    if (!prev || prev.sig !== sig || t - prev.fullAt > 3_600_000) {
-      const w = await reader.memberWindows(id, pm, from, to);
-      running.delete(key);
-      running.set(key, { sig, upTo: t, fullAt: t, byAsn: w.byAsn, maxUtil: w.maxUtil });
-      while (running.size > 8) running.delete(running.keys().next().value!);
-      return w;
-    }
-    const since = Math.max(from, Math.floor((prev.upTo - 600_000) / 300_000) * 300_000);
-    const w = await reader.memberWindows(id, pm, since, to);
-    const byAsn = new Map<number, WindowSample[]>();
-    for (const asn of new Set([...prev.byAsn.keys(), ...w.byAsn.keys()])) {
-      byAsn.set(asn, [...(prev.byAsn.get(asn) ?? []).filter((x) => x.t < since), ...(w.byAsn.get(asn) ?? [])]);
-    }
-    const maxUtil = new Map(prev.maxUtil);
-    for (const [k, u] of w.maxUtil) if (!(maxUtil.get(k)! >= u)) maxUtil.set(k, u);
-    running.set(key, { sig, upTo: t, fullAt: prev.fullAt, byAsn, maxUtil });
-    return { byAsn, maxUtil };
-  }
-
   /**
-   * Figures of one calendar-month chunk [from, to) (finished: recomputed in the background after 1 h, stale served meanwhile; running: 60 s). A chunk reaching
-   * past now reads up to its month's end (no data lies beyond now), so "month so far" and "since launch" share it.
-   * Each member's figures follow the part-month convention (impact/partmonth.ts): P95 over its windows while a member,
-   * saving and fee × connected / month length, and a projection to the chunk's end while it is in progress.
+   * Figures of one calendar-month chunk [from, to). A whole month is the collector's month rows (one read; kept 60 s,
+   * the running month 30 s). A piece of a month (rolling periods, custom ranges) is computed here from the
+   * collector's member windows with the same part-month maths (collector/figures/partmonth.ts).
    */
   async function chunk(id: string, from: number, to: number): Promise<Chunk> {
     const t = now();
     const c = byId.get(id)!;
-    const month = monthRange(monthOf(from, c.ixp.timezone), c.ixp.timezone);
+    const monthName = monthOf(from, c.ixp.timezone);
+    const month = monthRange(monthName, c.ixp.timezone);
     if (to > t) to = Math.min(to, month.to);
-    const piece = { from, to };
-    const readTo = to > t ? month.to : to;
-    const finished = to <= t - 600_000;
     const key = `${id}|${from}|${to}`;
-    // After a restart, a finished month's saved figures are served at once when computed from the same members,
-    // prices and history; they are recomputed in the background 10-60 minutes later (spread, so that a year of
-    // months is not recomputed in one burst).
-    if (finished && deps.saved && !chunkCache.has(key)) {
-      const s = deps.saved.get(key, await signature(id));
-      if (s && !('series' in s)) chunkCache.seed(key, fromSaved(s), savedUntil(t));
+    const whole = from === month.from && to === month.to;
+    return chunkCache.get(key, to > t - 600_000 ? 30_000 : 60_000, async () => {
+      if (whole) return monthChunk(await reader.monthRows(id, [monthName]), month);
+      return pieceChunk(id, c, month, { from, to });
+    });
+  }
+
+  async function pieceChunk(id: string, c: IxpContext, month: { from: number; to: number }, piece: { from: number; to: number }): Promise<Chunk> {
+    const { from, to } = piece;
+    const at = now();
+    const { members } = await directory(id);
+    const readTo = to > at ? month.to : to;
+    const w = await reader.memberWindowRows(id, [0, ...members.map((m) => m.asn)], from, readTo);
+    // The IXP's coverage is of the whole chunk up to now (a month before the launch shows how little of it was measured).
+    const expected = Math.max(0, Math.min(to, at) - from) / 1000;
+    const figs = new Map<number, MemberMonthImpact>();
+    const list: { category: string; impact: MemberMonthImpact }[] = [];
+    for (const m of members) {
+      const membership = membershipOf(c, m);
+      const samples = memberSamples(w.get(m.asn) ?? [], membership);
+      const fig = memberMonthImpact({ category: String(m.category), buysTransit: m.buysTransit, transitPricePerMbps: priceOf(c, m), portFeePerMonth: m.portFeePerMonth, samples, membership }, month, piece, at);
+      figs.set(m.asn, fig);
+      list.push({ category: String(m.category), impact: fig });
     }
-    // A finished month is served from the cache and recomputed in the background after an hour (imports, late windows).
-    return chunkCache.get(key, finished ? 3_600_000 : 60_000, async () => {
-      const sig = finished && deps.saved ? await signature(id) : '';
-      const { members } = await directory(id);
-      const w = await windowsOf(id, members, from, readTo);
-      const at = now();
-      // The IXP's coverage is of the whole chunk up to now (a month before the launch shows how little of it was measured).
-      const expected = Math.max(0, Math.min(to, at) - from) / 1000;
-      const figs = new Map<number, MemberMonthImpact>();
-      const list: { category: string; impact: MemberMonthImpact }[] = [];
-      const own: WindowSample[][] = [];
-      for (const m of members) {
-        const membership = membershipOf(c, m);
-        const samples = memberSamples(w.byAsn.get(m.asn) ?? [], membership);
-        own.push(samples);
-        const fig = memberMonthImpact({ category: String(m.category), buysTransit: m.buysTransit, transitPricePerMbps: priceOf(c, m), portFeePerMonth: m.portFeePerMonth, samples, membership }, month, piece, at);
-        figs.set(m.asn, fig);
-        list.push({ category: String(m.category), impact: fig });
-      }
-      const aggregate = sumPerWindow(own);
-      const share = elapsedShare(month, Math.min(to, at)) - elapsedShare(month, from);
-      const ixp = ixpImpact(list, aggregate, c.ixp.transitPricePerMbps, expected, share);
-      const out: Chunk = {
-        from, to, whole: from === month.from && to === month.to, monthMs: month.to - month.from, members: figs,
-        ixp: { ...ixp, transitSavedProjected: list.reduce((a, m) => a + m.impact.transitSavedProjected, 0), netSavedProjected: list.reduce((a, m) => a + m.impact.netSavedProjected, 0) },
-        maxUtil: w.maxUtil, expected,
-      };
-      if (sig) deps.saved!.put(key, sig, toSaved(out));
-      return out;
-    }, { stale: finished });
+    const share = elapsedShare(month, Math.min(to, at)) - elapsedShare(month, from);
+    const ixp = ixpImpact(list, w.get(0) ?? [], c.ixp.transitPricePerMbps, expected, share);
+    const maxUtil = await reader.portMaxUtil(id, members.flatMap((m) => m.ports), from, readTo);
+    return {
+      from, to, whole: false, monthMs: month.to - month.from, members: figs,
+      ixp: { ...ixp, transitSavedProjected: list.reduce((a, m) => a + m.impact.transitSavedProjected, 0), netSavedProjected: list.reduce((a, m) => a + m.impact.netSavedProjected, 0) },
+      maxUtil, expected,
+    };
   }
 
   /** Every month chunk of a period. */
@@ -214,8 +200,15 @@ export function createService(deps: ServiceDeps) {
   /** Bytes and coverage of the IXP over a span of one month (a piece of a chunk), for like-for-like growth. */
   async function spanTraffic(id: string, span: { from: number; to: number }): Promise<{ bytes: number; coverage: number }> {
     if (span.to <= span.from) return { bytes: 0, coverage: 0 };
-    const ch = await chunk(id, span.from, span.to);
-    return { bytes: ch.ixp.bytes, coverage: ch.ixp.coverage };
+    const c = byId.get(id)!;
+    const month = monthRange(monthOf(span.from, c.ixp.timezone), c.ixp.timezone);
+    if (span.from === month.from && span.to >= month.to) {
+      const ch = await chunk(id, span.from, span.to);
+      return { bytes: ch.ixp.bytes, coverage: ch.ixp.coverage };
+    }
+    // A piece (the like-for-like span of an earlier month): the IXP's own windows are enough.
+    const samples = (await reader.memberWindowRows(id, [0], span.from, span.to)).get(0) ?? [];
+    return { bytes: bytesOf(samples, 'in'), coverage: coverage(samples, (Math.min(span.to, now()) - span.from) / 1000) };
   }
 
   /** Growth of month `month` over `earlier`, like with like (the same elapsed span while `month` is in progress). */
@@ -313,38 +306,6 @@ export function createService(deps: ServiceDeps) {
     return { ...p, from: p.from - (((local % stepMs) + stepMs) % stepMs) };
   }
 
-  const seriesCache = new TtlCache<{ rows: SumRow[]; info: { res: number } }>(200, now);
-
-  /**
-   * The summed series of many ports with its finished part cached: buckets that end before the running month (and
-   * 10 minutes ago) are read once and kept for an hour, then refreshed in the background; only the rest is read on
-   * each request. On InfluxDB a year of 200 ports is a query of seconds; the running month's part is a fraction.
-   */
-  async function sumSeriesCached(id: string, ports: PortRef[], q: SeriesQuery): Promise<{ rows: SumRow[]; info: { res: number } }> {
-    const c = byId.get(id)!;
-    const t = now();
-    const stepMs = q.step * 1000;
-    const boundary = Math.min(q.to, monthRange(monthOf(t, c.ixp.timezone), c.ixp.timezone).from, t - 600_000);
-    const cut = q.from + Math.floor((boundary - q.from) / stepMs) * stepMs;
-    if (cut - q.from < 2 * stepMs) return reader.sumSeries(id, ports, q);
-    const who = createHash('sha256').update(JSON.stringify(ports.map((p) => [p.switch, p.port]))).digest('base64url');
-    const key = `series|${id}|${who}|${q.from}|${cut}|${q.step}|${q.res}`;
-    // Kept on disk too (the ports are in the key; an import into the past changes the history version).
-    if (deps.saved && !seriesCache.has(key)) {
-      const s = deps.saved.get(key, await reader.historyVersion(id));
-      if (s && 'series' in s) seriesCache.seed(key, { rows: s.series, info: { res: s.res } }, savedUntil(t));
-    }
-    const done = await seriesCache.get(key, 3_600_000, async () => {
-      const history = deps.saved ? await reader.historyVersion(id) : '';
-      const r = await reader.sumSeries(id, ports, { ...q, to: cut });
-      deps.saved?.put(key, history, { series: r.rows, res: r.info.res });
-      return r;
-    }, { stale: true });
-    if (cut >= q.to) return done;
-    const live = await reader.sumSeries(id, ports, { ...q, from: cut });
-    return { rows: [...done.rows, ...live.rows], info: { res: Math.max(done.info.res, live.info.res) } };
-  }
-
   /** Align the resolution to the period's start: daily rollups are UTC days, hourly ones UTC hours. */
   function alignRes(res: Resolution, from: number): Resolution {
     if (res === 86400 && from % DAY !== 0) res = 3600;
@@ -405,7 +366,7 @@ export function createService(deps: ServiceDeps) {
       const { step, res } = chooseStep(period, stepParam);
       const p = alignRolling(period, step, byId.get(id)!.ixp.timezone);
       const { members } = await directory(id);
-      const r = await sumSeriesCached(id, portMembers(members), { from: p.from, to: p.to, step, res: alignRes(res, p.from) });
+      const r = res === 0 ? await reader.sumSeries(id, portMembers(members), { from: p.from, to: p.to, step, res }) : await reader.memberSeries(id, 0, { from: p.from, to: p.to, step, res });
       return { ixp: id, period: p, step, source: source(r.info.res), ...densify(r.rows, p, step) };
     },
 
@@ -452,7 +413,8 @@ export function createService(deps: ServiceDeps) {
       if (!m) return undefined;
       const cs = await chunks(id, period);
       const { step, res } = chooseStep(period, stepParam);
-      const series = await reader.sumSeries(id, m.ports, { from: period.from, to: period.to, step, res: alignRes(res, period.from) });
+      const q = { from: period.from, to: period.to, step, res };
+      const series = res === 0 ? await reader.sumSeries(id, m.ports, q) : await reader.memberSeries(id, asn, q);
       const history: MonthFigures[] = [];
       const tz = c.ixp.timezone;
       let month = monthOf(now(), tz);
@@ -538,20 +500,10 @@ export function createService(deps: ServiceDeps) {
       };
     },
 
-    /** Precompute the last `months` months of every IXP (start-up warm-up; errors are the caller's to log). */
-    async warm(months = 13): Promise<void> {
-      for (const id of byId.keys()) {
-        const tz = byId.get(id)!.ixp.timezone;
-        let month = monthOf(now(), tz);
-        for (let i = 0; i < months; i++) {
-          const r = monthRange(month, tz);
-          await chunk(id, r.from, r.to);
-          month = monthOf(r.from - 1, tz);
-        }
-      }
-    },
+    /** Reads the IXPs the reader describes (central dashboards; see refresh()). */
+    refresh,
 
-    clearCache(): void { memberCache.clear(); chunkCache.clear(); seriesCache.clear(); running.clear(); },
+    clearCache(): void { memberCache.clear(); chunkCache.clear(); },
   };
 }
 

@@ -62,7 +62,7 @@ export function createSitesService(deps: SitesDeps) {
   /** 5-minute window samples of groups of ports (each group summed), for [from, to). */
   async function groupWindows(id: string, groups: PortRef[][], from: number, to: number) {
     const pm = groups.flatMap((g, i) => g.map((p) => ({ switch: p.switch, port: p.port, asn: i + 1 })));
-    const w = pm.length ? await reader.memberWindows(id, pm, from, to) : { byAsn: new Map<number, WindowSample[]>(), maxUtil: new Map<string, number>() };
+    const w = pm.length ? await reader.portWindows(id, pm, from, to) : { byAsn: new Map<number, WindowSample[]>(), maxUtil: new Map<string, number>() };
     return { samples: groups.map((_, i) => w.byAsn.get(i + 1) ?? []), maxUtil: w.maxUtil };
   }
 

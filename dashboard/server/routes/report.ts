@@ -1,22 +1,20 @@
 // GET /api/ixps/:ixp/report?month=YYYY-MM|year=YYYY&format=html|pdf|csv|json&lang=en|fr|pt: the monthly (default:
-// the last complete month) or annual impact report of `ixmeter report`, for the IXP's operator, reporters and admins. Reports are built from the
-// local store, so only a dashboard reading SQLite serves them; a central one says where to run them.
+// the last complete month) or annual impact report of `ixmeter report`, for the IXP's operator, reporters and admins. Reports are built from
+// the month figures the collector computed, through the dashboard's reader: a central dashboard serves them as the local one does.
 import { Router, type Request } from 'express';
-import type Database from 'better-sqlite3';
-import type { Config } from '../../../collector/config/types.ts';
-import { resolveMembers } from '../../../collector/members/index.ts';
+import type { Service } from '../service.ts';
 import {
-  buildAnnualReport, buildReport, isMonth, monthOf, monthRange, renderAnnualCsv, renderAnnualHtml, renderCsv, renderHtml, renderJson, renderPdf, type ReportLang,
+  buildAnnualReport, buildReport, isMonth, monthOf, monthRange, renderAnnualCsv, renderAnnualHtml, renderCsv, renderHtml, renderJson, renderPdf, type ReportLang, type ReportMember,
 } from '../../reports/index.ts';
 import { refusal, type Principal } from '../auth.ts';
 import { PeriodError } from '../../calendar.ts';
 
 export interface ReportRouteDeps {
   principal(req: Request): Principal;
-  /** The local store holding this IXP's data, when the dashboard reads SQLite (undefined otherwise). */
-  db(ixp: string): Database.Database | undefined;
-  /** The config sections of one IXP (its ixp, members and member sources), or undefined when unknown. */
-  ixpConfig(id: string): Pick<Config, 'ixp' | 'members' | 'memberSources'> | undefined;
+  /** The IXPs and the reader. */
+  service: Pick<Service, 'ctx' | 'reader'>;
+  /** The members a report names (the registry over the local store; what the collector forwarded centrally). */
+  members(id: string): ReportMember[];
   now: () => number;
 }
 
@@ -36,8 +34,8 @@ function one(q: unknown, name: string): string | undefined {
 export function reportRoutes(d: ReportRouteDeps): Router {
   const r = Router();
   r.get('/api/ixps/:ixp/report', async (req, res) => {
-    const cfg = d.ixpConfig(req.params.ixp);
-    if (!cfg?.ixp) { res.status(404).json({ error: `unknown IXP ${JSON.stringify(req.params.ixp.slice(0, 40))}` }); return; }
+    const cfg = d.service.ctx(req.params.ixp);
+    if (!cfg) { res.status(404).json({ error: `unknown IXP ${JSON.stringify(req.params.ixp.slice(0, 40))}` }); return; }
     const p = d.principal(req);
     const allowed = p.role === 'admin' || p.role === 'reporter' || (p.role === 'operator' && p.ixp === cfg.ixp.id);
     if (!allowed) { const x = refusal(p); res.status(x.status).json({ error: x.error }); return; }
@@ -52,14 +50,9 @@ export function reportRoutes(d: ReportRouteDeps): Router {
     // Default: the last complete month.
     const month = one(req.query.month, 'month') ?? monthOf(monthRange(monthOf(d.now(), tz), tz).from - 1, tz);
     if (!isMonth(month)) throw new PeriodError(`month: expected YYYY-MM (got ${JSON.stringify(month).slice(0, 40)})`);
-    const db = d.db(cfg.ixp.id);
-    if (!db) {
-      res.status(501).json({ error: 'reports are built from an IXP\'s local store, which this dashboard does not read: run `ixmeter report` on that IXP\'s collector' });
-      return;
-    }
-    const registry = resolveMembers(cfg, { db });
+    const src = { reader: d.service.reader, ixp: cfg.ixp, members: d.members(cfg.ixp.id), lang, now: d.now() };
     if (yearText !== undefined) {
-      const annual = buildAnnualReport({ db, ixp: cfg.ixp, registry, year: Number(yearText), lang, now: d.now() });
+      const annual = await buildAnnualReport({ ...src, year: Number(yearText) });
       res.set('Content-Type', TYPES[format]);
       res.set('Content-Disposition', `${format === 'html' ? 'inline' : 'attachment'}; filename="ixmeter-${cfg.ixp.id}-${yearText}-${lang}.${format}"`);
       if (format === 'json') res.send(JSON.stringify(annual, null, 2) + '\n');
@@ -68,7 +61,7 @@ export function reportRoutes(d: ReportRouteDeps): Router {
       else res.send(await renderPdf(renderAnnualHtml(annual)));
       return;
     }
-    const report = buildReport({ db, ixp: cfg.ixp, registry, month, lang, now: d.now() });
+    const report = await buildReport({ ...src, month });
     const name = `ixmeter-${cfg.ixp.id}-${month}-${lang}.${format}`;
     res.set('Content-Type', TYPES[format]);
     res.set('Content-Disposition', `${format === 'html' ? 'inline' : 'attachment'}; filename="${name}"`);

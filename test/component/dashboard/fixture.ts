@@ -143,7 +143,7 @@ export function configFor(storePath: string, usersFile: string): Config {
     switches: [], polling: { interval: 60, maxGapIntervals: 5 },
     store: { path: storePath, retention: { rawDays: 7, rollupDays: 3650, pollDays: 30 } },
     metrics: { listen: '' }, members: MEMBERS, memberSources: { ifAlias: true },
-    dashboard: { listen: '127.0.0.1:0', reader: 'sqlite', usersFile, ixpConfigs: [], trustProxy: false, publicMembers: false, publicCacheSeconds: 30 },
+    dashboard: { listen: '127.0.0.1:0', reader: 'sqlite', usersFile, trustProxy: false, publicMembers: false, publicCacheSeconds: 30 },
     alerts: {}, log: { level: 'silent', levels: {} }, demo: false,
   } as unknown as Config;
 }

@@ -26,7 +26,7 @@ beforeAll(async () => {
     store: { path: store.file }, dashboard: { listen: '127.0.0.1:0' },
   });
   dash = createDashboard(cfg, {
-    now: () => NOW, warm: false, webDir: '/nonexistent',
+    now: () => NOW, webDir: '/nonexistent',
     users: createUserStore([{ username: 'op', role: 'operator', ixp: 'tix', hash: await hashPassword('pw') }]),
   });
   base = (await dash.start()).replace(/\/$/, '');

@@ -42,8 +42,8 @@ const round = (s: WindowSample) => ({ ...s, inBps: s.inBps === null ? null : Mat
 
 describe('imported MRTG history through both readers', () => {
   it('the central (InfluxDB) reader gives every member the same coarse and 5-minute windows as the local store', async () => {
-    const local = await createSqliteReader(store.db).memberWindows('tix', members, FROM, TO);
-    const central = await createInfluxReader({ url: influx.url, api: 'v1', database: 'hist', batchSize: 1000, timeout: 30, gzip: false }).memberWindows('tix', members, FROM, TO);
+    const local = await createSqliteReader(store.db).portWindows('tix', members, FROM, TO);
+    const central = await createInfluxReader({ url: influx.url, api: 'v1', database: 'hist', batchSize: 1000, timeout: 30, gzip: false }).portWindows('tix', members, FROM, TO);
     for (const asn of [64500, 64501]) {
       const l = local.byAsn.get(asn) ?? [];
       const c = central.byAsn.get(asn) ?? [];

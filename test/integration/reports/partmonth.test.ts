@@ -27,7 +27,7 @@ let yearCookie: string;
 async function start(configFile: string): Promise<string> {
   const hash = await hashPassword('correct horse');
   const d = createDashboard(loadConfig(configFile), {
-    now: () => NOW, listen: '127.0.0.1:0', warm: false, webDir: '/nonexistent',
+    now: () => NOW, listen: '127.0.0.1:0', webDir: '/nonexistent',
     users: createUserStore([{ username: 'rep', role: 'reporter', hash }]),
   });
   servers.push(d);
