@@ -87,21 +87,32 @@ export interface MetaSync {
 export function createMetaSync(config: Config, deps: { store: Store; members: MemberRegistry; log: Logger; now?: () => number; kick?: () => void }): MetaSync {
   const now = deps.now ?? Date.now;
   let running = false;
-  const run = (what: string, scope: MetaScope) => {
-    if (!running) return;
+  /** What each switch's ports were last compared from: the interfaces' described fields and the stack rows. */
+  const compared = new Map<string, { ifs: string; stack: Sample['stack'] }>();
+  const run = (what: string, scope: MetaScope): boolean => {
+    if (!running) return false;
     try {
       const n = syncMeta(deps.store.db, scope, now());
       if (n) { deps.log.debug({ points: n, what }, 'metadata changed'); deps.kick?.(); }
+      return true;
     } catch (e) {
       deps.log.sampled('error', `meta:${what}`, { err: (e as Error)?.message }, `metadata points (${what}): ${(e as Error)?.message}`);
+      return false;
     }
   };
   return {
     start() { running = true; run('all', { all: true, config, members: deps.members }); },
     stop() { running = false; },
     onPoll(poll, sample) {
+      if (!poll.ok || !sample) return;
+      // Ports and their roles change only with what the switch reports (alias, descr, speed, admin status; type,
+      // counters and stack rows decide roles): most polls skip the comparison (3 ms for 200 ports).
+      const ifs = JSON.stringify(sample.interfaces.map((i) =>
+        [i.ifIndex, i.name, i.alias, i.descr, i.speedMbps, i.adminStatus, i.ifType, i.inOctets !== null || i.outOctets !== null]));
+      const last = compared.get(poll.switch);
+      if (last && last.ifs === ifs && last.stack === sample.stack) return;
       // The collector stores the poll's port roles right after its listeners return: compare on the next turn.
-      if (poll.ok && sample) setImmediate(() => run(poll.switch, { switch: poll.switch }));
+      setImmediate(() => { if (run(poll.switch, { switch: poll.switch })) compared.set(poll.switch, { ifs, stack: sample.stack }); });
     },
   };
 }
