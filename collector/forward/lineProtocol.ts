@@ -216,12 +216,16 @@ export const MONTH_FLOAT_FIELDS = [
   'p95InMbps', 'p95OutMbps', 'p95Mbps', 'p95Samples', 'bytesIn', 'bytesOut', 'peakBps',
   'transitSaved', 'netSaved', 'portFee', 'transitSavedProjected', 'netSavedProjected', 'portFeeProjected',
   'coverage', 'resolution', 'connectedShare', 'expectedSeconds', 'maxUtil',
-  'peakMethodSaved', 'localContentShare', 'members',
+  'peakMethodSaved', 'localContentShare', 'members', 'pollWindows', 'trafficFlowing',
 ] as const;
+
+/** The fields of a month row that are lists (a member's ports' months, the rollup sources): sent as JSON text. */
+export const MONTH_JSON_FIELDS = ['ports', 'sources'] as const;
 
 /** A member_months row's JSON (MonthRow), as far as the line needs it; unknown keys are ignored. */
 export type MonthRowLP = { month: string; asn: number; complete: boolean; computedAt: number }
-  & Partial<Record<(typeof MONTH_FLOAT_FIELDS)[number], number | null>>;
+  & Partial<Record<(typeof MONTH_FLOAT_FIELDS)[number], number | null>>
+  & Partial<Record<(typeof MONTH_JSON_FIELDS)[number], unknown[] | null>>;
 
 /** camelCase → snake_case (p95InMbps → p95_in_mbps). */
 function snake(k: string): string {
@@ -230,12 +234,14 @@ function snake(k: string): string {
 
 /**
  * One `ixp_member_month` line: tags ixp, asn; fields the MonthRow's numbers in snake_case (floats, absent when
- * null), `complete` (boolean), `computed_at` (integer, epoch ms) and `month` ('YYYY-MM'); time = `monthStart`,
- * the month's first instant in the IXP's time zone.
+ * null), its lists `ports` and `sources` as JSON text (absent when the row has none), `complete` (boolean),
+ * `computed_at` (integer, epoch ms) and `month` ('YYYY-MM'); time = `monthStart`, the month's first instant in
+ * the IXP's time zone.
  */
 export function memberMonthLine(ixp: string, r: MonthRowLP, monthStart: number): string | null {
   const f = new Fields();
   for (const k of MONTH_FLOAT_FIELDS) f.float(snake(k), r[k]);
+  for (const k of MONTH_JSON_FIELDS) { const v = r[k]; if (Array.isArray(v)) f.text(k, JSON.stringify(v)); }
   f.bool('complete', r.complete === true);
   f.int('computed_at', r.computedAt);
   f.text('month', r.month);

@@ -112,8 +112,9 @@ describe('figures forwarded into InfluxDB 1.6.7 (v1, with credentials)', () => {
     const hist = [{ asn: 65002, t: T0 - 7200_000, res: 7200, in_bps: 3e6, out_bps: 1e6, coverage: 1, ports: 1, max_util: null }];
     putWindows(store, [...ixp, ...a, ...hist]);
     outbox(store, 'window', 65003, T0, null); // points nowhere
-    putMonth(store, monthRow(65001, '2026-03'));
-    putMonth(store, monthRow(0, '2026-03', { complete: true }));
+    const portMonths = [{ switch: 'sw 1', port: 'Ethernet1', speedMbps: 10000, p95Mbps: 410.5, maxUtil: 0.5, coverage: 0.93 }];
+    putMonth(store, monthRow(65001, '2026-03', { ports: portMonths, sources: ['poll', 'mrtg'] }));
+    putMonth(store, monthRow(0, '2026-03', { complete: true, pollWindows: 8000, trafficFlowing: 0.98 }));
     const fwd = forwarder(store, 'doc');
     await fwd.drain();
     expect(store.backlog().find((b) => b.table === 'figures')).toMatchObject({ points: 0, oldest: null });
@@ -142,7 +143,9 @@ describe('figures forwarded into InfluxDB 1.6.7 (v1, with credentials)', () => {
       expected_seconds: want.expectedSeconds, peak_method_saved: null, ixp: 'mvix',
     });
     expect('max_util' in m1).toBe(false); // null in every month row: the field was never sent
-    expect(byAsn.get('0')).toMatchObject({ complete: true, peak_method_saved: 9000, local_content_share: 0.31, members: 2 });
+    expect(JSON.parse(m1.ports)).toEqual(portMonths); // lists travel as JSON text
+    expect(JSON.parse(m1.sources)).toEqual(['poll', 'mrtg']);
+    expect(byAsn.get('0')).toMatchObject({ complete: true, peak_method_saved: 9000, local_content_share: 0.31, members: 2, poll_windows: 8000, traffic_flowing: 0.98, ports: null });
     const mtypes = Object.fromEntries((await select('doc', 'SHOW FIELD KEYS FROM ixp_member_month'))[0]!.values as [string, string][]);
     expect(mtypes).toMatchObject({ complete: 'boolean', computed_at: 'integer', month: 'string', p95_mbps: 'float' });
   });

@@ -42,6 +42,14 @@ describe('ixp_member_month', () => {
     expect(l.startsWith('ixp_member_month,asn=0,ixp=cv-ix ')).toBe(true);
     expect(l).toContain(',peak_method_saved=9000,local_content_share=0.31,members=12,complete=t,');
   });
+  it('the IXP\'s poll windows and flowing share, and a member\'s port months and sources as JSON text', () => {
+    const ports = [{ switch: 'sw 1', port: 'Eth1', speedMbps: 10000, p95Mbps: 410.5, maxUtil: 0.5, coverage: 0.93 }];
+    const ixpLine = memberMonthLine('x', { ...month, asn: 0, pollWindows: 8000, trafficFlowing: 0.99, sources: ['poll', 'mrtg'] }, 0)!;
+    expect(ixpLine).toContain(',max_util=0.5,poll_windows=8000,traffic_flowing=0.99,sources="[\\"poll\\",\\"mrtg\\"]",complete=f,');
+    const m = memberMonthLine('x', { ...month, ports, pollWindows: null }, 0)!;
+    expect(m).toContain(`,max_util=0.5,ports=${quoteExact(JSON.stringify(ports))},complete=f,`);
+    expect(m).not.toContain('poll_windows');
+  });
 });
 
 const nasty = 'AS65001 "Raajje, Online" = ok\nline two\r\nback\\slash \\';
