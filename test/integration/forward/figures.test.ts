@@ -143,8 +143,8 @@ describe('figures forwarded into InfluxDB 1.6.7 (v1, with credentials)', () => {
       expected_seconds: want.expectedSeconds, peak_method_saved: null, ixp: 'mvix',
     });
     expect('max_util' in m1).toBe(false); // null in every month row: the field was never sent
-    expect(JSON.parse(m1.ports)).toEqual(portMonths); // lists travel as JSON text
-    expect(JSON.parse(m1.sources)).toEqual(['poll', 'mrtg']);
+    expect(JSON.parse(String(m1.ports))).toEqual(portMonths); // lists travel as JSON text
+    expect(JSON.parse(String(m1.sources))).toEqual(['poll', 'mrtg']);
     expect(byAsn.get('0')).toMatchObject({ complete: true, peak_method_saved: 9000, local_content_share: 0.31, members: 2, poll_windows: 8000, traffic_flowing: 0.98, ports: null });
     const mtypes = Object.fromEntries((await select('doc', 'SHOW FIELD KEYS FROM ixp_member_month'))[0]!.values as [string, string][]);
     expect(mtypes).toMatchObject({ complete: 'boolean', computed_at: 'integer', month: 'string', p95_mbps: 'float' });
