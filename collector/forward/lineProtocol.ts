@@ -62,8 +62,8 @@ export function quoteString(v: string): string {
  * Quotes a string field value exactly: backslash and double quote escaped, everything else (line breaks
  * included) as it is. InfluxDB 1.x reads a line break inside a quoted field value as part of the string and
  * unescapes exactly these two, so the text round-trips unchanged. (VictoriaMetrics, which keeps numeric fields only,
- * splits lines at every line break, quoted or not: there a multi-line ifAlias spoils that one point's fields, never
- * the other points of the batch.)
+ * splits lines at every line break, quoted or not: there a multi-line ifAlias loses that point's numeric fields and its
+ * continuation lines may show up as junk series; the batch's other points are kept, as a test against it showed.)
  */
 export function quoteExact(v: string): string {
   return `"${v.replace(/(["\\])/g, '\\$1')}"`;
