@@ -63,7 +63,7 @@ export function quoteString(v: string): string {
  * included) as it is. InfluxDB 1.x reads a line break inside a quoted field value as part of the string and
  * unescapes exactly these two, so the text round-trips unchanged. (VictoriaMetrics, which keeps numeric fields only,
  * splits lines at every line break, quoted or not: there a multi-line ifAlias loses that point's numeric fields and its
- * continuation lines may show up as junk series; the batch's other points are kept, as a test against it showed.)
+ * continuation lines may show up as junk series; the batch's other points are kept.)
  */
 export function quoteExact(v: string): string {
   return `"${v.replace(/(["\\])/g, '\\$1')}"`;
