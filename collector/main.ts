@@ -13,6 +13,7 @@ import { filtersFor } from './profiles.ts';
 import { createStore, type PollRecord, type Store } from './store/index.ts';
 import { createAlerts, type Alerts } from './alerts/index.ts';
 import { createForwarder } from './forward/index.ts';
+import { createMetaSync } from './store/meta.ts';
 import { createMetrics } from './metrics/index.ts';
 import { resolveMembers } from './members/index.ts';
 import { compileRoles, portRoles, type CompiledRoles } from './members/roles.ts';
@@ -268,12 +269,15 @@ export async function sideComponents(config: Config, store: Store, log: Logger):
     listeners.push((p, _s, r) => metrics.onPoll(p, _s, r));
   }
   if (config.influxdb) {
-    const forwarder = createForwarder({ ...config.influxdb, ixp: config.ixp?.id ?? 'ixp' }, {
+    const forwarder = createForwarder({ ...config.influxdb, ixp: config.ixp?.id ?? 'ixp', timezone: config.ixp?.timezone }, {
       store, log: getLogger('collector:forward'), tagsFor: (sw, port, time) => members.tagsFor(sw, port, time),
     });
     components.push(forwarder);
     // A stored poll is new work for the forwarder: send it now rather than at the next idle check.
     listeners.push((p) => { if (p.ok) forwarder.kick(); });
+    // Metadata points (ixp_info, ixp_member_info, ixp_port_info): all at start, a switch's ports after its polls.
+    const meta = createMetaSync(config, { store, members, log: getLogger('collector:meta'), kick: () => forwarder.kick() });
+    components.push(meta); listeners.push((p, s) => meta.onPoll(p, s));
   }
   if (config.alerts?.enabled) {
     const alerts = createAlerts({ alerts: config.alerts, ixp: config.ixp }, {

@@ -10,6 +10,7 @@ import {
   type ResolvedMember,
 } from '../../collector/members/index.ts';
 import { createStore } from '../../collector/store/index.ts';
+import { syncMeta } from '../../collector/store/meta.ts';
 import { countsForMembers, loadRoles } from '../../collector/members/index.ts';
 
 export const summary = 'Import members from an IX-F export and PeeringDB, or list them';
@@ -137,6 +138,8 @@ export async function run(argv: string[]): Promise<number> {
     if (values['dry-run']) out.push(`${members.length} members (dry run: nothing saved)`);
     else {
       saveMembers(store.db, members, Date.now(), { ixf: values.ixf, peeringdb: values.peeringdb, report: { warnings, unmapped } });
+      // The registry as the collector will read it: changed member points go to the figures outbox for InfluxDB.
+      if (config.influxdb) syncMeta(store.db, { all: true, config, members: resolveMembers(config, { db: store.db }) }, Date.now());
       out.push(`${members.length} members saved; ${mapped.length} ports mapped, ${unmapped.length} not mapped`);
     }
     for (const w of warnings) process.stderr.write(`warning: ${w}\n`);

@@ -1,7 +1,8 @@
-// The forwarder: a cursor per forwarded table (polls, rates, rollups) over the local store; reads
-// the next batch after it, sends it as line protocol, and moves the cursor only after InfluxDB's
+// The forwarder: a cursor per forwarded table (polls, rates, rollups, ..., the figures outbox) over the local
+// store; reads the next batch after it, sends it as line protocol, and moves the cursor only after InfluxDB's
 // 2xx. Network errors/429/5xx back off with jitter forever; other 4xx block (every point kept) and
-// retry periodically; a 400 naming bad points parks that batch. Never deletes or rewrites stored rows.
+// retry periodically; a 400 naming bad points parks that batch. A figures delete is sent alone, in outbox
+// order. Never deletes or rewrites stored rows.
 import type { InfluxConfig } from '../config/types.ts';
 import { getLogger, type Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
@@ -10,7 +11,8 @@ import { ensureCursor, advanceCursor, FORWARDED, type ForwardedTable } from '../
 import { metrics } from '../metrics/index.ts';
 import { createInfluxWriter, WriteFailure, type InfluxWriter } from './influx.ts';
 import { portLine, rollupLine, pollLine, p2pLine, seriesKey, type RateRowLP, type RollupRowLP, type PollRowLP } from './lineProtocol.ts';
-import { latencyLine } from './lineProtocol.ts';
+import { latencyLine, type FigureDeleteLP } from './lineProtocol.ts';
+import { FIGURES_SQL, figureRow } from './figures.ts';
 
 /** Member tags of a port at a time (from the members registry); undefined when unknown. */
 export type TagsFor = (switchName: string, port: string, time: number) =>
@@ -21,6 +23,8 @@ export interface ForwardHooks {
   acked?(table: ForwardedTable, points: number, at: number): void;
   parked?(table: ForwardedTable, points: number): void;
   failed?(kind: string): void;
+  /** A figures delete was run (`ok`) or the target does not delete (`refused`; stale points may stay there). */
+  deleted?(result: 'ok' | 'refused'): void;
 }
 
 export interface ForwarderDeps {
@@ -56,7 +60,8 @@ export interface Forwarder {
   status(): { state: ForwarderState; lastError?: string; lastAckAt?: number; parked: number; sent: number };
 }
 
-interface Batch { table: ForwardedTable; lastSeq: number; points: number; body: Buffer }
+/** A batch of lines, or (figures only) one delete that is sent alone: `del`. */
+interface Batch { table: ForwardedTable; lastSeq: number; points: number; body: Buffer; del?: FigureDeleteLP }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one raw SQLite row; readBatch names each column
 type Row = any[];
 
@@ -87,8 +92,11 @@ class BodyBuilder {
 /** Batches on the wire at once: one being answered while the server already has the next. */
 const MAX_IN_FLIGHT = 2;
 
-/** Creates the forwarder; nothing runs until start() (or drain()). */
-export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: ForwarderDeps): Forwarder {
+/**
+ * Creates the forwarder; nothing runs until start() (or drain()). `ixp` tags every point; `timezone` (the IXP's,
+ * default UTC) places each month's point at the month's first instant.
+ */
+export function createForwarder(cfg: InfluxConfig & { ixp: string; timezone?: string }, deps: ForwarderDeps): Forwarder {
   const log = deps.log ?? getLogger('collector:forward');
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
@@ -103,6 +111,7 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
   let lastAckAt: number | undefined;
   let parked = 0;
   let sent = 0;
+  let deleteRefusalLogged = false;
   const seriesCache = new Map<string, string>();
 
   const getWriter = () => (writer ??= createInfluxWriter(cfg, { env: deps.env, gzipThreshold: deps.gzipThreshold }));
@@ -160,6 +169,19 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
         add(p2pLine(cfg.ixp, { t: r[1], switch: r[2], src: r[3], dst: r[4], ip: r[5], bytes: r[6], packets: r[7], samples: r[8] }));
         lastSeq = r[0];
       }
+    } else if (table === 'figures') {
+      // The figures outbox (migration 009): windows, months, metadata, and deletes. A delete ends the batch before
+      // it and travels alone, so everything before it is acknowledged first and nothing after it is sent earlier.
+      for (const r of stmt('figures').iterate(after, batchSize) as IterableIterator<Row>) {
+        const item = figureRow(cfg.ixp, cfg.timezone ?? 'UTC', r);
+        if ('del' in item) {
+          if (lastSeq !== after) break;
+          return { table, lastSeq: r[0], points: 0, body: Buffer.alloc(0), del: item.del };
+        }
+        if (item.problem) log.sampled('warn', 'figures-row', { seq: r[0] }, `${item.problem}; skipped`, 600_000);
+        add(item.line);
+        lastSeq = r[0];
+      }
     } else {
       for (const r of stmt('rollups').iterate(after, batchSize) as IterableIterator<Row>) {
         lastSeq = r[0];
@@ -194,6 +216,7 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
     latency: `SELECT seq, t, target, kind, name, member_asn, sent, received, loss, median_ms, min_ms, max_ms, rtts
       FROM latency WHERE seq > ? ORDER BY seq LIMIT ?`,
     p2p: 'SELECT seq, t, switch, src, dst, ip, bytes, packets, samples FROM p2p WHERE seq > ? ORDER BY seq LIMIT ?',
+    figures: FIGURES_SQL,
   };
   const prepared = new Map<string, Statement<[number, number]>>();
   let preparedFor: unknown;
@@ -217,6 +240,27 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
   // One controller per request: the client leaves its listener on the signal, so a shared one would
   // collect a listener (and the request it holds) per batch. stop() aborts every open request.
   const aborts = new Set<AbortController>();
+  /**
+   * Runs one figures delete. Network/5xx failures throw (the loop backs off and sends it again: a delete is
+   * idempotent); a target that does not delete gets one log line, the metric, and the outbox moves on.
+   */
+  async function sendDelete(b: Batch): Promise<void> {
+    const controller = new AbortController();
+    aborts.add(controller);
+    try {
+      await getWriter().delete(b.del!, controller.signal);
+      hooks.deleted?.('ok');
+    } catch (e) {
+      if (!(e instanceof WriteFailure && e.kind === 'refused')) throw e;
+      hooks.deleted?.('refused');
+      if (!deleteRefusalLogged) {
+        deleteRefusalLogged = true;
+        log.error({ measurement: b.del!.measurement, err: e.message },
+          `${e.message}. Recomputed figures are still forwarded, but points they replace stay on this target (counted in ixmeter_forward_deletes_total{result="refused"}; logged once)`);
+      }
+    } finally { aborts.delete(controller); }
+  }
+
   async function send(b: Batch, onSent: () => void): Promise<void> {
     if (b.points === 0) { onSent(); return; }
     const controller = new AbortController();
@@ -238,7 +282,15 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
       for (const table of FORWARDED) {
         let batch = readBatch(table, ensureCursor(deps.store.db, table));
         while ((batch && (running || !loop)) || inFlight.length) {
-          if (batch && (running || !loop) && inFlight.length < MAX_IN_FLIGHT) {
+          if (batch?.del && (running || !loop) && !inFlight.length) {
+            // Everything before the delete is acknowledged; it runs alone, and only then is the next batch read.
+            state = 'sending';
+            await sendDelete(batch);
+            ack(batch);
+            batch = readBatch(table, batch.lastSeq);
+            continue;
+          }
+          if (batch && !batch.del && (running || !loop) && inFlight.length < MAX_IN_FLIGHT) {
             state = 'sending';
             let onSent!: () => void;
             const onTheWire = new Promise<void>((r) => { onSent = r; });

@@ -1,4 +1,5 @@
-// InfluxDB line protocol for ixmeter's measurements (DESIGN.md): ixp_port, ixp_poll, ixp_port_5m.
+// InfluxDB line protocol for ixmeter's measurements (DESIGN.md): ixp_port, ixp_poll, ixp_port_5m, and the
+// figures computed at the collector (ixp_member_5m, ixp_member_month, ixp_info, ixp_member_info, ixp_port_info).
 // Pure: rows of the local store in, lines out; no clock, no I/O. Raw octet counters travel as
 // decimal strings into integer fields, never through a JS number. Timestamps are milliseconds.
 //
@@ -57,6 +58,17 @@ export function quoteString(v: string): string {
   return `"${v.replace(/[\r\n]+/g, ' ').replace(/(["\\])/g, '\\$1')}"`;
 }
 
+/**
+ * Quotes a string field value exactly: backslash and double quote escaped, everything else (line breaks
+ * included) as it is. InfluxDB 1.x reads a line break inside a quoted field value as part of the string and
+ * unescapes exactly these two, so the text round-trips unchanged. (VictoriaMetrics, which keeps numeric fields only,
+ * splits lines at every line break, quoted or not: there a multi-line ifAlias loses that point's numeric fields and its
+ * continuation lines may show up as junk series; the batch's other points are kept.)
+ */
+export function quoteExact(v: string): string {
+  return `"${v.replace(/(["\\])/g, '\\$1')}"`;
+}
+
 /** The series key: measurement plus tags sorted by key, as InfluxDB prefers. */
 export function seriesKey(measurement: string, tags: Record<string, string | number | undefined | null>): string {
   let s = measurement;
@@ -88,6 +100,9 @@ class Fields {
   int(k: string, v: number | null | undefined) { if (v !== null && v !== undefined && Number.isFinite(v)) this.add(`${k}=${Math.trunc(v)}i`); }
   bool(k: string, v: boolean) { this.add(`${k}=${v ? 't' : 'f'}`); }
   str(k: string, v: string | null | undefined) { if (v !== null && v !== undefined) this.add(`${k}=${quoteString(v)}`); }
+  /** A string kept exactly, line breaks included (untrusted text such as ifAlias, member names). */
+  text(k: string, v: string | null | undefined) { if (v !== null && v !== undefined) this.add(`${k}=${quoteExact(v)}`); }
+  optBool(k: string, v: boolean | null | undefined) { if (v !== null && v !== undefined) this.bool(k, v); }
   /** A raw counter as an integer field; above int64 as the string field `<k>_u64`; invalid text is left out. */
   counter(k: string, dec: string | null) {
     if (dec === null || !DECIMAL.test(dec)) return;
@@ -177,4 +192,176 @@ export function p2pLine(ixp: string, r: P2pRowLP): string | null {
   const f = new Fields();
   f.int('bytes', r.bytes); f.int('packets', r.packets); f.int('samples', r.samples);
   return f.line(seriesKey('ixp_p2p_5m', { ixp, switch: r.switch, src: r.src, dst: r.dst, ip: r.ip }), Math.trunc(r.t));
+}
+
+// ---- Figures computed at the collector (issue 11; migration 009) ----
+
+/** One member_windows row (asn 0: the IXP as a whole). */
+export interface MemberWindowRowLP {
+  asn: number; t: number; res: number; in_bps: number | null; out_bps: number | null;
+  coverage: number; ports: number; max_util: number | null;
+}
+
+/**
+ * One `ixp_member_5m` line: tags ixp, asn (0 = the IXP); fields in_bps, out_bps (absent when null), coverage,
+ * ports and res (integers), max_util (absent when null); time = window start.
+ */
+export function memberWindowLine(ixp: string, r: MemberWindowRowLP): string | null {
+  const f = new Fields();
+  f.float('in_bps', r.in_bps); f.float('out_bps', r.out_bps); f.float('coverage', r.coverage);
+  f.int('ports', r.ports); f.int('res', r.res); f.float('max_util', r.max_util);
+  return f.line(seriesKey('ixp_member_5m', { ixp, asn: r.asn }), Math.trunc(r.t));
+}
+
+/** The number fields of a month row (MonthRow in collector/figures/months.ts), camelCase as stored in its JSON. */
+export const MONTH_FLOAT_FIELDS = [
+  'p95InMbps', 'p95OutMbps', 'p95Mbps', 'p95Samples', 'bytesIn', 'bytesOut', 'peakBps',
+  'transitSaved', 'netSaved', 'portFee', 'transitSavedProjected', 'netSavedProjected', 'portFeeProjected',
+  'coverage', 'resolution', 'connectedShare', 'expectedSeconds', 'maxUtil',
+  'peakMethodSaved', 'localContentShare', 'members', 'pollWindows', 'trafficFlowing',
+] as const;
+
+/** The fields of a month row that are lists (a member's ports' months, the rollup sources): sent as JSON text. */
+export const MONTH_JSON_FIELDS = ['ports', 'sources'] as const;
+
+/** A member_months row's JSON (MonthRow), as far as the line needs it; unknown keys are ignored. */
+export type MonthRowLP = { month: string; asn: number; complete: boolean; computedAt: number }
+  & Partial<Record<(typeof MONTH_FLOAT_FIELDS)[number], number | null>>
+  & Partial<Record<(typeof MONTH_JSON_FIELDS)[number], unknown[] | null>>;
+
+/** camelCase → snake_case (p95InMbps → p95_in_mbps). */
+function snake(k: string): string {
+  return k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/**
+ * One `ixp_member_month` line: tags ixp, asn; fields the MonthRow's numbers in snake_case (floats, absent when
+ * null), its lists `ports` and `sources` as JSON text (absent when the row has none), `complete` (boolean),
+ * `computed_at` (integer, epoch ms) and `month` ('YYYY-MM'); time = `monthStart`, the month's first instant in
+ * the IXP's time zone.
+ */
+export function memberMonthLine(ixp: string, r: MonthRowLP, monthStart: number): string | null {
+  const f = new Fields();
+  for (const k of MONTH_FLOAT_FIELDS) f.float(snake(k), r[k]);
+  for (const k of MONTH_JSON_FIELDS) { const v = r[k]; if (Array.isArray(v)) f.text(k, JSON.stringify(v)); }
+  f.bool('complete', r.complete === true);
+  f.int('computed_at', r.computedAt);
+  f.text('month', r.month);
+  return f.line(seriesKey('ixp_member_month', { ixp, asn: r.asn }), Math.trunc(monthStart));
+}
+
+/** The IXP's description (ixp_info), from the config. */
+export interface IxpInfoLP {
+  m: 'ixp_info';
+  name: string; country: string; timezone: string; currency: string; transit_price_per_mbps: number;
+  /** 'YYYY-MM-DD', '' when none. */
+  launched: string;
+  public: boolean; public_members: boolean; poll_interval: number; if_alias: boolean;
+  /** JSON: [{name, site, roles}]. */
+  switches: string;
+}
+
+/** A member as the registry has it now (ixp_member_info). */
+export interface MemberInfoLP {
+  m: 'ixp_member_info';
+  asn: number; name: string; category: string; buys_transit: boolean;
+  /** The member's own price; null: the IXP's applies (the field is then absent). */
+  transit_price_per_mbps: number | null;
+  port_fee_per_month: number;
+  /** 'YYYY-MM-DD', '' when none. */
+  joined: string; left: string; url: string;
+  /** JSON: [{switch, port}] the member holds now. */
+  ports: string;
+  /** True once the member left the registry. */
+  removed: boolean;
+}
+
+/** A polled port as the switch reports it, with its role (ixp_port_info). */
+export interface PortInfoLP {
+  m: 'ixp_port_info';
+  switch: string; port: string;
+  /** ifAlias: untrusted switch text, kept exactly. */
+  alias: string; descr: string;
+  /** ifAdminStatus up(1); null when unknown (the field is then absent). */
+  admin_up: boolean | null;
+  speed_mbps: number | null;
+  /** trunk | uplink | service | lag-link | lag, '' when decided by membership. */
+  role: string;
+  /** A LAG link: its LAG's name; ''. */
+  lag: string;
+  /** A trunk's other end, JSON {switch, port, name}; ''. */
+  peer: string;
+}
+
+/** A metadata point as kept in the meta table and in a 'meta' outbox row (JSON). */
+export type MetaRecordLP = IxpInfoLP | MemberInfoLP | PortInfoLP;
+
+/**
+ * One metadata line at time `t` (the change time): `ixp_info` (tag ixp), `ixp_member_info` (tags ixp, asn) or
+ * `ixp_port_info` (tags ixp, switch, port). Strings are kept exactly (line breaks included). Null for a record of
+ * another kind.
+ */
+export function metaLine(ixp: string, r: MetaRecordLP, t: number): string | null {
+  const f = new Fields();
+  switch (r.m) {
+    case 'ixp_info':
+      f.text('name', r.name); f.text('country', r.country); f.text('timezone', r.timezone); f.text('currency', r.currency);
+      f.float('transit_price_per_mbps', r.transit_price_per_mbps); f.text('launched', r.launched);
+      f.bool('public', r.public); f.bool('public_members', r.public_members); f.int('poll_interval', r.poll_interval);
+      f.bool('if_alias', r.if_alias); f.text('switches', r.switches);
+      return f.line(seriesKey('ixp_info', { ixp }), Math.trunc(t));
+    case 'ixp_member_info':
+      f.text('name', r.name); f.text('category', r.category); f.bool('buys_transit', r.buys_transit);
+      f.float('transit_price_per_mbps', r.transit_price_per_mbps); f.float('port_fee_per_month', r.port_fee_per_month);
+      f.text('joined', r.joined); f.text('left', r.left); f.text('url', r.url); f.text('ports', r.ports); f.bool('removed', r.removed);
+      return f.line(seriesKey('ixp_member_info', { ixp, asn: r.asn }), Math.trunc(t));
+    case 'ixp_port_info':
+      f.text('alias', r.alias); f.text('descr', r.descr); f.optBool('admin_up', r.admin_up); f.float('speed_mbps', r.speed_mbps);
+      f.text('role', r.role); f.text('lag', r.lag); f.text('peer', r.peer);
+      return f.line(seriesKey('ixp_port_info', { ixp, switch: r.switch, port: r.port }), Math.trunc(t));
+    default:
+      return null;
+  }
+}
+
+/** A delete of figures InfluxDB holds: one measurement of one IXP (one member when asn is set) over [from, to). */
+export interface FigureDeleteLP {
+  measurement: 'ixp_member_5m' | 'ixp_member_month';
+  ixp: string;
+  /** null: every member and the IXP (asn 0). */
+  asn: number | null;
+  from: number;
+  to: number;
+}
+
+/** An InfluxQL string literal ('…', backslash and quote escaped). */
+function influxqlString(v: string): string {
+  return `'${v.replace(/(['\\])/g, '\\$1')}'`;
+}
+
+/**
+ * The InfluxQL statement for InfluxDB 1.x (POST /query): `DELETE FROM "m" WHERE "ixp" = '…' [AND "asn" = '…']
+ * AND time >= <from>ms AND time < <to>ms`.
+ */
+export function influxqlDelete(d: FigureDeleteLP): string {
+  const asn = d.asn === null ? '' : ` AND "asn" = ${influxqlString(String(d.asn))}`;
+  return `DELETE FROM "${d.measurement}" WHERE "ixp" = ${influxqlString(d.ixp)}${asn} AND time >= ${Math.trunc(d.from)}ms AND time < ${Math.trunc(d.to)}ms`;
+}
+
+/** A string in a v2 delete predicate ("…", backslash and quote escaped). */
+function predicateString(v: string): string {
+  return `"${v.replace(/(["\\])/g, '\\$1')}"`;
+}
+
+/**
+ * The body of InfluxDB 2.x POST /api/v2/delete. Its start and stop are both inclusive, so stop is the last
+ * millisecond before `to` (every point ixmeter writes has millisecond precision).
+ */
+export function v2DeleteBody(d: FigureDeleteLP): { start: string; stop: string; predicate: string } {
+  const asn = d.asn === null ? '' : ` AND asn=${predicateString(String(d.asn))}`;
+  return {
+    start: new Date(Math.trunc(d.from)).toISOString(),
+    stop: new Date(Math.trunc(d.to) - 1).toISOString(),
+    predicate: `_measurement=${predicateString(d.measurement)} AND ixp=${predicateString(d.ixp)}${asn}`,
+  };
 }

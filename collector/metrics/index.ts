@@ -39,6 +39,10 @@ export function createCollectorMetrics(opts: { now?: () => number } = {}): Colle
   const forwarded = new client.Counter({ name: 'ixmeter_forward_points_total', help: 'Points InfluxDB acknowledged, by table.', labelNames: ['table'], registers: reg });
   const parked = new client.Counter({ name: 'ixmeter_forward_parked_points_total', help: 'Points skipped because InfluxDB rejected them as invalid (400 partial write).', labelNames: ['table'], registers: reg });
   const failures = new client.Counter({ name: 'ixmeter_forward_failures_total', help: 'Failed write attempts by kind (retry: network/429/5xx; config: other 4xx; partial).', labelNames: ['kind'], registers: reg });
+  const deletes = new client.Counter({
+    name: 'ixmeter_forward_deletes_total', help: 'Deletes of recomputed figures sent to InfluxDB, by result (ok; refused: the target does not delete, stale points may stay).',
+    labelNames: ['result'], registers: reg,
+  });
   const backlogPoints = new client.Gauge({
     name: 'ixmeter_forward_backlog_points', help: 'Stored rows not yet acknowledged by InfluxDB, per table.', labelNames: ['table'], registers: reg,
     collect() { for (const b of safeBacklog()) this.set({ table: b.table }, b.points); },
@@ -77,6 +81,7 @@ export function createCollectorMetrics(opts: { now?: () => number } = {}): Colle
       acked: (table: ForwardedTable, n: number) => forwarded.inc({ table }, n),
       parked: (table: ForwardedTable, n: number) => parked.inc({ table }, n),
       failed: (kind: string) => failures.inc({ kind }),
+      deleted: (result: 'ok' | 'refused') => deletes.inc({ result }),
     },
     attachStore(s) { store = s; },
   };

@@ -3,8 +3,11 @@
 // Only reads and small writes on the given handle; never talks to InfluxDB.
 import type { DB } from './sqlite.ts';
 
-/** Tables that are forwarded, each with a seq column and a time column. */
-export const FORWARDED = ['polls', 'rates', 'rollups', 'latency', 'p2p'] as const;
+/**
+ * Tables that are forwarded, each with a seq column and a time column. `figures` is the outbox
+ * figures_outbox (migration 009): its seq orders member windows, months, metadata and deletes.
+ */
+export const FORWARDED = ['polls', 'rates', 'rollups', 'latency', 'p2p', 'figures'] as const;
 export type ForwardedTable = (typeof FORWARDED)[number];
 
 /** The acknowledged seq of `table`, or undefined when forwarding never started. */
@@ -36,6 +39,12 @@ export interface Backlog { table: ForwardedTable; points: number; oldest: number
 export function backlog(db: DB, table: ForwardedTable): Backlog {
   const cursor = getCursor(db, table);
   const c = cursor ?? 0;
+  if (table === 'figures') {
+    // Outbox rows carry no time they were written at (a recomputed window of last year is new work, not an old
+    // one), so the figures backlog has no age: it counts rows only.
+    const n = db.prepare('SELECT count(*) AS n FROM figures_outbox WHERE seq > ?').get(c) as { n: number };
+    return { table, points: n.n, oldest: null, cursor };
+  }
   const filter = table === 'rollups' ? 'AND res = 300' : '';
   const n = db.prepare(`SELECT count(*) AS n FROM ${table} WHERE seq > ? ${filter}`).get(c) as { n: number };
   const o = db.prepare(`SELECT t FROM ${table} WHERE seq > ? ${filter} ORDER BY seq LIMIT 1`).get(c) as { t: number } | undefined;

@@ -1,6 +1,6 @@
-// Retention: deletes raw rates, polls and rollups older than their configured age. A row that a
-// started forwarder has not yet delivered is kept (the store is the outbox), so a long outage
-// never silently drops unsent data. Never touches ports, meta or cursors.
+// Retention: deletes raw rates, polls and rollups older than their configured age, and figures outbox rows
+// InfluxDB acknowledged. A row that a started forwarder has not yet delivered is kept (the store is the
+// outbox), so a long outage never silently drops unsent data. Never touches ports, meta or cursors.
 import type { DB } from './sqlite.ts';
 import { getCursor, type ForwardedTable } from './cursor.ts';
 import { latencyRetention } from './latency.ts';
@@ -25,5 +25,13 @@ export function runRetention(db: DB, days: RetentionDays, now: number): Record<F
     ...latencyRetention(db, days, now),
     // The sFlow matrix is 5-minute data like the rollups, and kept as long.
     p2p: del('p2p', now - days.rollupDays * DAY),
+    // The figures outbox holds pointers only (the rows live in member_windows/member_months): what InfluxDB
+    // acknowledged is not needed again. Without a cursor (never forwarded) nothing is deleted.
+    figures: figuresOutboxRetention(db),
   }))();
+}
+
+function figuresOutboxRetention(db: DB): number {
+  const cursor = getCursor(db, 'figures');
+  return cursor === undefined ? 0 : db.prepare('DELETE FROM figures_outbox WHERE seq <= ?').run(cursor).changes;
 }

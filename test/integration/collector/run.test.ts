@@ -102,6 +102,12 @@ alerts: { enabled: false }
         const r = await influx.query(`SELECT count(in_bps) FROM ixp_port WHERE ixp = 'testix' AND switch = 'crs317' AND port = 'sfp-sfpplus9'`, 'ixmeter');
         return ((r.results[0].series?.[0]?.values[0]?.[1] as number) ?? 0) >= 2;
       }, 30_000, 300);
+      // Metadata points (issue 11): the IXP once, and each polled port after its first poll.
+      await waitFor('metadata points', async () => {
+        const r = await influx.query(`SELECT count(descr) FROM ixp_port_info WHERE ixp = 'testix' AND switch = 'crs317' AND port = 'sfp-sfpplus9'`, 'ixmeter');
+        return r.results[0].series?.[0]?.values[0]?.[1] === 1;
+      }, 30_000, 300);
+      expect((await influx.query(`SELECT count("name") FROM ixp_info WHERE ixp = 'testix'`, 'ixmeter')).results[0].series?.[0]?.values[0]?.[1]).toBe(1);
     } finally {
       await first.stop('SIGTERM');
     }
