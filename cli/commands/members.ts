@@ -10,6 +10,7 @@ import {
   type ResolvedMember,
 } from '../../collector/members/index.ts';
 import { createStore } from '../../collector/store/index.ts';
+import { syncFigures } from '../../collector/store/figures.ts';
 import { countsForMembers, loadRoles } from '../../collector/members/index.ts';
 
 export const summary = 'Import members from an IX-F export and PeeringDB, or list them';
@@ -138,6 +139,9 @@ export async function run(argv: string[]): Promise<number> {
     else {
       saveMembers(store.db, members, Date.now(), { ixf: values.ixf, peeringdb: values.peeringdb, report: { warnings, unmapped } });
       out.push(`${members.length} members saved; ${mapped.length} ports mapped, ${unmapped.length} not mapped`);
+      // The member windows and month figures the new registry touches (ports that changed hands, dates, prices).
+      const how = await syncFigures(store.db, config);
+      if (how !== 'unchanged') out.push(`member figures ${how === 'rebuilt' ? 'computed' : 'recomputed where the import changed them'}`);
     }
     for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
     process.stdout.write(out.join('\n') + '\n');

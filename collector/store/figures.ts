@@ -43,14 +43,14 @@ function prep(db: DB, sql: string): Database.Statement<unknown[]> {
 export function readPortWindows(db: DB, from: number, to: number): PortWindow[] {
   const out: PortWindow[] = [];
   const fine = prep(db, `SELECT p.switch, p.name, r.t, r.in_bps_avg, r.out_bps_avg, r.coverage, r.util_in_max, r.util_out_max
-    FROM rollups r JOIN ports p ON p.id = r.port_id WHERE r.res = 300 AND r.t >= ? AND r.t < ?`).raw();
+    FROM rollups r JOIN ports p ON p.id = r.port_id WHERE r.res = 300 AND r.t >= ? AND r.t < ? ORDER BY r.t, r.port_id`).raw();
   for (const row of fine.iterate(from, to)) {
     const [sw, port, t, i, o, c, ui, uo] = row as [string, string, number, number | null, number | null, number, number | null, number | null];
     out.push({ switch: sw, port, t, res: 300, inBps: i, outBps: o, coverage: c, utilIn: ui, utilOut: uo });
   }
   const coarse = prep(db, `SELECT p.switch, p.name, r.t, r.res, r.in_bps_avg, r.out_bps_avg, r.coverage
     FROM rollups r JOIN ports p ON p.id = r.port_id
-    WHERE r.res IN (${COARSE.join(', ')}) AND r.source = 'mrtg' AND r.t >= ? AND r.t < ? AND r.t + r.res * 1000 > ?`).raw();
+    WHERE r.res IN (${COARSE.join(', ')}) AND r.source = 'mrtg' AND r.t >= ? AND r.t < ? AND r.t + r.res * 1000 > ? ORDER BY r.t, r.res, r.port_id`).raw();
   for (const row of coarse.iterate(from - DAY, to, from)) {
     const [sw, port, t, res, i, o, c] = row as [string, string, number, number, number | null, number | null, number];
     out.push({ switch: sw, port, t, res, inBps: i, outBps: o, coverage: c, utilIn: null, utilOut: null });
@@ -377,6 +377,26 @@ export async function rebuildFigures(db: DB, config: FiguresConfig, opts: Rebuil
   const windows = (prep(db, 'SELECT count(*) AS n FROM member_windows').get() as { n: number }).n;
   log.info({ windows, months }, 'member windows and month figures computed');
   return { windows, months };
+}
+
+/**
+ * Recomputes the windows of [from, to) and the months they touch, with the current attribution (history written
+ * into the past: an MRTG import). Call after the rows are stored; the fingerprint is left as it is.
+ */
+export async function refreshFigures(db: DB, config: FiguresConfig, from: number, to: number, opts: RebuildOptions = {}): Promise<void> {
+  const att = opts.attribution ?? attributionOf(config, db);
+  if (getMeta(db, FP_KEY) !== JSON.stringify(att.fingerprint)) { await syncFigures(db, config, { ...opts, attribution: att }); }
+  const now = Math.max(Number(getMeta(db, UPTO_KEY) ?? -Infinity), closedUpTo(db) ?? -Infinity);
+  if (!Number.isFinite(now) || !(to > from)) return;
+  const asns = [...new Set([...windowAsns(db), ...att.members.map((m) => m.asn)])];
+  const f = Math.floor(from / DAY) * DAY;
+  const t = Math.ceil(to / DAY) * DAY;
+  await windowsInChunks(db, att, f, t, asns, opts);
+  for (const span of monthsOf(f, Math.min(t, now), att.tz)) {
+    db.transaction(() => recomputeMonth(db, att, span, now))();
+    await (opts.pause ?? immediate)();
+  }
+  setMeta(db, UPTO_KEY, String(Math.max(now, Number(getMeta(db, UPTO_KEY) ?? -Infinity))));
 }
 
 /** Spans where two owner lists of a port differ (null bounds as ±Infinity). */
