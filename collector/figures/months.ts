@@ -1,8 +1,8 @@
 // Month figures, pure: a member's month (P95, bytes, peak, savings so far and projected, coverage, connected share)
 // from its member windows, and the IXP's (asn 0) from its members' months and its own windows, exactly as the
 // dashboard's service computed a whole calendar month (partmonth.ts, impact.ts). No clock, no I/O: `now` is an input.
-import { ixpImpact, sumPerWindow, type MemberImpact } from './impact.ts';
-import { connected, elapsedShare, memberMonthImpact, memberSamples, type Membership, type Span } from './partmonth.ts';
+import { billableP95, bytesOf, localContentShare, peak, peakMethodSaved, sumPerWindow, transitSaved, type P95Figure } from './impact.ts';
+import { connected, elapsedShare, memberSamples, type Membership, type Span } from './partmonth.ts';
 import { IXP_ASN, type MemberSample } from './windows.ts';
 
 /** One row of member_months (its JSON), per member (asn > 0) and for the IXP (asn 0). */
@@ -42,31 +42,65 @@ function maxOf(samples: readonly MemberSample[]): number | null {
 }
 
 /**
+ * What a month's figures need of a series of windows: the billable P95, bytes both ways, the peak, the seconds
+ * measured (Σ res × coverage of windows with a value: coverage's numerator), the coarsest resolution (0: none)
+ * and the highest utilisation (of every window given, membership aside).
+ */
+export interface WindowStats {
+  p95: P95Figure;
+  bytesIn: number;
+  bytesOut: number;
+  peakBps: number | null;
+  coveredSeconds: number;
+  maxRes: number;
+  maxUtil: number | null;
+}
+
+const isNum = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** {@link WindowStats} of the windows a member has while a member (partmonth.ts memberSamples), with impact.ts's maths. */
+export function windowStats(windows: readonly MemberSample[], membership: Membership): WindowStats {
+  const s = memberSamples(windows, membership);
+  let covered = 0;
+  let maxRes = 0;
+  for (const w of s) {
+    if (isNum(w.inBps) || isNum(w.outBps)) covered += w.res * (w.coverage ?? 1);
+    if (w.res > maxRes) maxRes = w.res;
+  }
+  return { p95: billableP95(s), bytesIn: bytesOf(s, 'in'), bytesOut: bytesOf(s, 'out'), peakBps: peak(s), coveredSeconds: covered, maxRes, maxUtil: maxOf(windows) };
+}
+
+const coverageOf = (covered: number, expected: number) => (expected <= 0 ? 0 : Math.min(1, covered / expected));
+
+/**
  * A member's month at `now` from its windows in the month (all of them: those outside its membership are dropped
  * here, as the dashboard did). The whole month is the piece (a month in progress: so far and projected).
  */
 export function memberMonthRow(m: MonthMember, windows: readonly MemberSample[], month: MonthSpan, now: number): MonthRow {
-  const samples = memberSamples(windows, m.membership);
-  const f = memberMonthImpact({ category: m.category, buysTransit: m.buysTransit, transitPricePerMbps: m.transitPricePerMbps, portFeePerMonth: m.portFeePerMonth, samples, membership: m.membership }, month, month, now);
-  return {
-    month: month.month, asn: m.asn, complete: now >= month.to, computedAt: now,
-    p95InMbps: f.p95.inMbps, p95OutMbps: f.p95.outMbps, p95Mbps: f.p95.mbps, p95Samples: f.p95.samples,
-    bytesIn: f.bytesIn, bytesOut: f.bytesOut, peakBps: f.peakBps,
-    transitSaved: f.transitSaved, netSaved: f.netSaved, portFee: f.portFee,
-    transitSavedProjected: f.transitSavedProjected, netSavedProjected: f.netSavedProjected, portFeeProjected: f.portFeeProjected,
-    coverage: f.coverage, resolution: f.resolution, connectedShare: f.connectedShare,
-    expectedSeconds: connected(month, month, m.membership, now).expectedSeconds,
-    maxUtil: maxOf(windows),
-    peakMethodSaved: null, localContentShare: null, members: null,
-  };
+  return memberMonthRowOf(m, windowStats(windows, m.membership), month, now);
 }
 
-/** A stored member month as the impact maths read it (the fields ixpImpact sums). */
-function asImpact(r: MonthRow): MemberImpact {
+/**
+ * A member's month from the {@link WindowStats} of its windows while a member: partmonth.ts memberMonthImpact's
+ * formulas (P95 × price × connected share, fee × connected share, projected to the month's end, coverage of the
+ * connected time so far) for a whole calendar month; test/unit/figures/months.test.ts holds them equal.
+ */
+export function memberMonthRowOf(m: MonthMember, st: WindowStats, month: MonthSpan, now: number): MonthRow {
+  const c = connected(month, month, m.membership, now);
+  const bill = transitSaved(st.p95.mbps, m.transitPricePerMbps, m.buysTransit);
+  const fee = m.buysTransit ? m.portFeePerMonth : 0;
+  const saved = bill * c.share;
+  const savedProj = bill * c.projectedShare;
   return {
-    p95: { inMbps: r.p95InMbps, outMbps: r.p95OutMbps, mbps: r.p95Mbps, samples: r.p95Samples },
-    bytesIn: r.bytesIn, bytesOut: r.bytesOut, peakBps: r.peakBps, transitSaved: r.transitSaved, netSaved: r.netSaved,
-    portFee: r.portFee, coverage: r.coverage, resolution: r.resolution,
+    month: month.month, asn: m.asn, complete: now >= month.to, computedAt: now,
+    p95InMbps: st.p95.inMbps, p95OutMbps: st.p95.outMbps, p95Mbps: st.p95.mbps, p95Samples: st.p95.samples,
+    bytesIn: st.bytesIn, bytesOut: st.bytesOut, peakBps: st.peakBps,
+    transitSaved: saved, netSaved: m.buysTransit ? saved - fee * c.share : 0, portFee: fee * c.share,
+    transitSavedProjected: savedProj, netSavedProjected: m.buysTransit ? savedProj - fee * c.projectedShare : 0, portFeeProjected: fee * c.projectedShare,
+    coverage: coverageOf(st.coveredSeconds, c.expectedSeconds), resolution: st.maxRes || 300, connectedShare: c.share,
+    expectedSeconds: c.expectedSeconds,
+    maxUtil: st.maxUtil,
+    peakMethodSaved: null, localContentShare: null, members: null,
   };
 }
 
@@ -75,23 +109,27 @@ function asImpact(r: MonthRow): MemberImpact {
  * summed while members), coverage against month start → min(now, month end), the peak method pro-rated by the
  * elapsed share, and the members' projections summed. `members` counts members with a window in the month.
  */
-export function ixpMonthRow(ixpPricePerMbps: number, members: readonly { category: string; row: MonthRow }[], aggregate: readonly MemberSample[], month: MonthSpan, now: number): MonthRow {
+export function ixpMonthRow(ixpPricePerMbps: number, members: readonly { category: string; row: MonthRow }[], aggregate: readonly MemberSample[] | WindowStats, month: MonthSpan, now: number): MonthRow {
+  const st = Array.isArray(aggregate) ? windowStats(aggregate as MemberSample[], { start: null, end: null }) : aggregate as WindowStats;
   const expected = Math.max(0, Math.min(month.to, now) - month.from) / 1000;
   const share = elapsedShare(month, Math.min(month.to, now)) - elapsedShare(month, month.from);
-  const x = ixpImpact(members.map((m) => ({ category: m.category, impact: asImpact(m.row) })), aggregate, ixpPricePerMbps, expected, share);
+  // impact.ts ixpImpact's sums, with the aggregate's P95, peak and coverage from its stats.
+  let saved = 0;
+  let net = 0;
+  for (const m of members) { saved += m.row.transitSaved; net += m.row.netSaved; }
   const sum = (k: 'bytesOut' | 'portFee' | 'portFeeProjected' | 'transitSavedProjected' | 'netSavedProjected') => members.reduce((a, m) => a + m.row[k], 0);
-  const p = x.p95;
   let u: number | null = null;
   for (const m of members) if (m.row.maxUtil !== null && (u === null || m.row.maxUtil > u)) u = m.row.maxUtil;
   return {
     month: month.month, asn: IXP_ASN, complete: now >= month.to, computedAt: now,
-    p95InMbps: p.inMbps, p95OutMbps: p.outMbps, p95Mbps: p.mbps, p95Samples: p.samples,
-    bytesIn: x.bytes, bytesOut: sum('bytesOut'), peakBps: x.peakBps,
-    transitSaved: x.transitSaved, netSaved: x.netSaved, portFee: sum('portFee'),
+    p95InMbps: st.p95.inMbps, p95OutMbps: st.p95.outMbps, p95Mbps: st.p95.mbps, p95Samples: st.p95.samples,
+    bytesIn: members.reduce((b, m) => b + m.row.bytesIn, 0), bytesOut: sum('bytesOut'), peakBps: st.peakBps,
+    transitSaved: saved, netSaved: net, portFee: sum('portFee'),
     transitSavedProjected: sum('transitSavedProjected'), netSavedProjected: sum('netSavedProjected'), portFeeProjected: sum('portFeeProjected'),
-    coverage: x.coverage, resolution: x.resolution, connectedShare: elapsedShare(month, now),
+    coverage: coverageOf(st.coveredSeconds, expected), resolution: st.maxRes || 300, connectedShare: elapsedShare(month, now),
     expectedSeconds: expected, maxUtil: u,
-    peakMethodSaved: x.peakMethodSaved, localContentShare: x.localContentShare,
+    peakMethodSaved: peakMethodSaved(st.peakBps, ixpPricePerMbps) * share,
+    localContentShare: localContentShare(members.map((m) => ({ category: m.category, bytesSent: m.row.bytesIn }))),
     members: members.filter((m) => m.row.p95Samples > 0 || m.row.bytesIn > 0 || m.row.bytesOut > 0).length,
   };
 }

@@ -11,7 +11,7 @@ import type { MemberRegistry } from '../members/registry.ts';
 import { membershipBounds, monthOf, monthRange } from '../figures/calendar.ts';
 import type { Membership } from '../figures/partmonth.ts';
 import { IXP_ASN, memberWindows, toSample, type MemberSample, type MemberWindowRow, type Owner, type PortWindow } from '../figures/windows.ts';
-import { ixpMonthRow, memberMonthRow, type MonthMember, type MonthRow, type MonthSpan } from '../figures/months.ts';
+import { ixpMonthRow, memberMonthRow, memberMonthRowOf, windowStats, type MonthMember, type MonthRow, type MonthSpan, type WindowStats } from '../figures/months.ts';
 import type { DB } from './sqlite.ts';
 
 /** The parts of the config figures are computed from. */
@@ -24,6 +24,7 @@ const COARSE = [1800, 7200, 86400];
 const FP_KEY = 'figures.fingerprint';
 const UPTO_KEY = 'figures.upTo';
 
+/** Prepared statements per handle. A statement made raw() stays raw: give such a query its own text. */
 const statements = new WeakMap<DB, Map<string, Database.Statement<unknown[]>>>();
 function prep(db: DB, sql: string): Database.Statement<unknown[]> {
   let m = statements.get(db);
@@ -269,16 +270,16 @@ export function monthsOf(from: number, to: number, tz: string): MonthSpan[] {
  * Recomputes the month rows of `span` at `now` from member_windows: every member of `att` when `asns` is 'all',
  * else those in `asns` (the others keep their stored rows), and always the IXP's from the members' rows.
  */
-export function recomputeMonth(db: DB, att: Attribution, span: MonthSpan, now: number, asns: Set<number> | 'all' = 'all', windowsOf?: (asn: number) => MemberSample[]): void {
+export function recomputeMonth(db: DB, att: Attribution, span: MonthSpan, now: number, asns: Set<number> | 'all' = 'all', statsOf?: (asn: number, membership: Membership) => WindowStats): void {
   const stored = asns === 'all' ? new Map<number, MonthRow>() : readMonthRows(db, span.month);
-  const get = windowsOf ?? ((asn: number) => readMemberWindows(db, asn, span.from, span.to));
+  const stats = statsOf ?? ((asn: number, m: Membership) => windowStats(readMemberWindows(db, asn, span.from, span.to), m));
   const list = att.members.map((m) => {
     const keep = asns === 'all' || asns.has(m.asn) ? undefined : stored.get(m.asn);
     // A stored row counts as it is when its figures cannot have moved: computed at this `now`, or final and still final.
     const ok = keep && (keep.computedAt === now || (keep.complete && now >= span.to));
-    return { category: m.category, row: ok ? keep : memberMonthRow(m, get(m.asn), span, now) };
+    return { category: m.category, row: ok ? keep : memberMonthRowOf(m, stats(m.asn, m.membership), span, now) };
   });
-  const ixp = ixpMonthRow(att.price, list, get(IXP_ASN), span, now);
+  const ixp = ixpMonthRow(att.price, list, stats(IXP_ASN, { start: null, end: null }), span, now);
   writeMonthRows(db, span, [...list.map((x) => x.row), ixp]);
 }
 
@@ -498,42 +499,122 @@ export async function syncFigures(db: DB, config: FiguresConfig, opts: RebuildOp
 // The running month, kept in memory: columns per member, so that closing a window recomputes it without reading
 // the month's windows again (a month of 200 members is 1.7 M windows).
 
-class RunningMonth {
+/** A sorted multiset of numbers (a P95's samples): insert and remove by binary search. */
+class Sorted {
+  a = new Float64Array(64);
+  n = 0;
+  private at(v: number): number {
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.a[mid]! < v) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+  add(v: number): void {
+    if (this.n === this.a.length) { const b = new Float64Array(this.a.length * 2); b.set(this.a); this.a = b; }
+    const i = this.at(v);
+    this.a.copyWithin(i + 1, i, this.n);
+    this.a[i] = v;
+    this.n++;
+  }
+  remove(v: number): void {
+    const i = this.at(v);
+    if (i < this.n && this.a[i] === v) { this.a.copyWithin(i, i + 1, this.n); this.n--; }
+  }
+  /** impact.ts p95: drop the top 5 % (floor), the highest left; null when empty. */
+  p95(): number | null { return this.n ? this.a[this.n - 1 - Math.floor(this.n * 0.05)]! : null; }
+}
+
+interface Cols { i: Float64Array; o: Float64Array; c: Float64Array; u: Float64Array; res: Int32Array; ports: Int32Array; flags: Uint8Array; sin: Sorted; sout: Sorted }
+
+/**
+ * The running month's member windows in memory, as columns per asn (about 45 bytes a window), with each member's
+ * in and out values while a member kept sorted: closing a window updates one slot and the month's figures are
+ * read off without sorting or reading the month again. `membership` is fixed for its life (a registry change
+ * starts a new one).
+ */
+export class RunningMonth {
   readonly n: number;
-  private cols = new Map<number, { i: Float64Array; o: Float64Array; c: Float64Array; u: Float64Array; res: Int32Array; ports: Int32Array; flags: Uint8Array }>();
-  constructor(readonly span: MonthSpan) { this.n = Math.ceil((span.to - span.from) / W); }
-  private col(asn: number) {
+  private cols = new Map<number, Cols>();
+  constructor(readonly span: MonthSpan, private readonly membership: (asn: number) => Membership | undefined) { this.n = Math.ceil((span.to - span.from) / W); }
+  private col(asn: number): Cols {
     let c = this.cols.get(asn);
     if (!c) {
       const n = this.n;
-      this.cols.set(asn, (c = { i: new Float64Array(n), o: new Float64Array(n), c: new Float64Array(n), u: new Float64Array(n), res: new Int32Array(n), ports: new Int32Array(n), flags: new Uint8Array(n) }));
+      this.cols.set(asn, (c = { i: new Float64Array(n), o: new Float64Array(n), c: new Float64Array(n), u: new Float64Array(n), res: new Int32Array(n), ports: new Int32Array(n), flags: new Uint8Array(n), sin: new Sorted(), sout: new Sorted() }));
     }
     return c;
   }
-  /** flags: 1 present, 2 in known, 4 out known, 8 util known. */
-  put(r: MemberWindowRow | (MemberSample & { asn: number })): void {
-    const x = Math.floor((r.t - this.span.from) / W);
-    if (x < 0 || x >= this.n) return;
-    const c = this.col(r.asn);
-    const mu = 'maxUtil' in r ? r.maxUtil ?? null : null;
-    c.i[x] = r.inBps ?? 0; c.o[x] = r.outBps ?? 0; c.c[x] = r.coverage ?? 1; c.u[x] = mu ?? 0; c.res[x] = r.res; c.ports[x] = r.ports ?? 0;
-    c.flags[x] = 1 | (r.inBps !== null ? 2 : 0) | (r.outBps !== null ? 4 : 0) | (mu !== null ? 8 : 0);
+  private member(asn: number, t: number, res: number): boolean {
+    const m = asn === IXP_ASN ? undefined : this.membership(asn);
+    return t + res * 1000 > (m?.start ?? -Infinity) && t < (m?.end ?? Infinity);
   }
+  private drop(asn: number, c: Cols, x: number): void {
+    const f = c.flags[x]!;
+    if (!f) return;
+    if (this.member(asn, this.span.from + x * W, c.res[x]!)) {
+      if (f & 2) c.sin.remove(c.i[x]!);
+      if (f & 4) c.sout.remove(c.o[x]!);
+    }
+    c.flags[x] = 0;
+  }
+  /** Sets one window (flags: 1 present, 2 in known, 4 out known, 8 utilisation known). */
+  put(asn: number, t: number, res: number, inBps: number | null, outBps: number | null, coverage: number, ports: number, maxUtil: number | null): void {
+    const x = Math.floor((t - this.span.from) / W);
+    if (x < 0 || x >= this.n) return;
+    const c = this.col(asn);
+    this.drop(asn, c, x);
+    c.i[x] = inBps ?? 0; c.o[x] = outBps ?? 0; c.c[x] = coverage; c.u[x] = maxUtil ?? 0; c.res[x] = res; c.ports[x] = ports;
+    c.flags[x] = 1 | (inBps !== null ? 2 : 0) | (outBps !== null ? 4 : 0) | (maxUtil !== null ? 8 : 0);
+    if (this.member(asn, t, res)) {
+      if (inBps !== null) c.sin.add(inBps);
+      if (outBps !== null) c.sout.add(outBps);
+    }
+  }
+  /** Forgets the windows of `asn` starting in [from, to). */
   clear(asn: number, from: number, to: number): void {
     const c = this.cols.get(asn);
     if (!c) return;
-    for (let x = Math.max(0, Math.floor((from - this.span.from) / W)); x < Math.min(this.n, Math.ceil((to - this.span.from) / W)); x++) c.flags[x] = 0;
+    for (let x = Math.max(0, Math.floor((from - this.span.from) / W)); x < Math.min(this.n, Math.ceil((to - this.span.from) / W)); x++) this.drop(asn, c, x);
   }
-  samples(asn: number): MemberSample[] {
+  /** months.ts windowStats of the asn's windows (the IXP's: all of them), without building them. */
+  stats(asn: number): WindowStats {
     const c = this.cols.get(asn);
-    const out: MemberSample[] = [];
-    if (!c) return out;
+    if (!c) return windowStats([], { start: null, end: null });
+    let bytesIn = 0;
+    let bytesOut = 0;
+    let pk: number | null = null;
+    let covered = 0;
+    let maxRes = 0;
+    let samples = 0;
+    let u: number | null = null;
     for (let x = 0; x < this.n; x++) {
       const f = c.flags[x]!;
       if (!f) continue;
-      out.push({ t: this.span.from + x * W, inBps: f & 2 ? c.i[x]! : null, outBps: f & 4 ? c.o[x]! : null, res: c.res[x]!, coverage: c.c[x]!, maxUtil: f & 8 ? c.u[x]! : null, ports: c.ports[x]! });
+      if (f & 8 && (u === null || c.u[x]! > u)) u = c.u[x]!;
+      const res = c.res[x]!;
+      if (!this.member(asn, this.span.from + x * W, res)) continue;
+      const cov = c.c[x]!;
+      if (f & 2) { const v = c.i[x]!; bytesIn += (v * res * cov) / 8; if (pk === null || v > pk) pk = v; }
+      if (f & 4) { const v = c.o[x]!; bytesOut += (v * res * cov) / 8; if (pk === null || v > pk) pk = v; }
+      if (f & 6) { covered += res * cov; samples++; }
+      if (res > maxRes) maxRes = res;
     }
-    return out;
+    const pin = c.sin.p95();
+    const pout = c.sout.p95();
+    const inMbps = pin === null ? null : pin / 1e6;
+    const outMbps = pout === null ? null : pout / 1e6;
+    const mbps = inMbps === null ? outMbps : outMbps === null ? inMbps : Math.max(inMbps, outMbps);
+    return { p95: { inMbps, outMbps, mbps, samples }, bytesIn, bytesOut, peakBps: pk, coveredSeconds: covered, maxRes, maxUtil: u };
+  }
+}
+
+/** Loads an asn's stored windows of [from, to) into a running month. */
+function load(db: DB, r: RunningMonth, asn: number, from: number, to: number): void {
+  // Its own statement text: raw() changes the cached statement for every caller.
+  const q = prep(db, 'SELECT t, res, in_bps, out_bps, coverage, ports, max_util FROM member_windows WHERE asn = ? AND t >= ? AND t < ? ORDER BY t /* raw */').raw();
+  for (const row of q.iterate(asn, from, to)) {
+    const [t, res, i, o, c, p, u] = row as [number, number, number | null, number | null, number, number, number | null];
+    r.put(asn, t, res, i, o, c, p, u);
   }
 }
 
@@ -597,14 +678,14 @@ export function createFigures(config: FiguresConfig, deps: FiguresDeps = {}): Fi
   function current(db: DB): Attribution {
     const a = attributionOf(config, db);
     const key = JSON.stringify(a.fingerprint);
-    if (key !== attKey) { att = a; attKey = key; }
+    if (key !== attKey) { att = a; attKey = key; running = null; } // the running month is kept per membership
     return att!;
   }
 
   function runningFor(db: DB, span: MonthSpan, a: Attribution): RunningMonth {
     if (running && running.span.month === span.month) return running;
-    const r = new RunningMonth(span);
-    for (const asn of new Set([...asns, IXP_ASN, ...a.members.map((m) => m.asn)])) for (const s of readMemberWindows(db, asn, span.from, span.to)) r.put({ ...s, asn });
+    const r = new RunningMonth(span, a.membership);
+    for (const asn of new Set([...asns, IXP_ASN, ...a.members.map((m) => m.asn)])) load(db, r, asn, span.from, span.to);
     running = r;
     return r;
   }
@@ -637,8 +718,8 @@ export function createFigures(config: FiguresConfig, deps: FiguresDeps = {}): Fi
       for (const span of months.values()) {
         if (span.month === cur.month) {
           const rm = runningFor(db, span, a);
-          for (const asn of r.changed) { rm.clear(asn, r.from, r.to); for (const s of readMemberWindows(db, asn, Math.max(r.from, span.from), Math.min(r.to, span.to))) rm.put({ ...s, asn }); }
-          recomputeMonth(db, a, span, now, 'all', (asn) => rm.samples(asn));
+          for (const asn of r.changed) { rm.clear(asn, r.from, r.to); load(db, rm, asn, Math.max(r.from, span.from), Math.min(r.to, span.to)); }
+          recomputeMonth(db, a, span, now, 'all', (asn) => rm.stats(asn));
         } else recomputeMonth(db, a, span, now);
       }
     })();

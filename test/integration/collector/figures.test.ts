@@ -247,6 +247,8 @@ describe('figures written as windows close', () => {
     expect(del!.t_to!).toBeGreaterThan(feb27);
     expect(after.filter((r) => r.kind === 'window' && r.asn === 65006).every((r) => r.seq > del!.seq)).toBe(true);
     expect(after.some((r) => r.kind === 'window' && r.asn === 65007)).toBe(true);
+    // Members whose windows did not change get no delete and no rewritten row.
+    expect(after.filter((r) => r.asn === 65002 && r.kind.endsWith('windows') || (r.asn === 65002 && r.kind === 'window'))).toEqual([]);
     expect(after.some((r) => r.kind === 'month' && r.asn === 0)).toBe(true);
     const synced = snapshot(store);
     await rebuildFigures(db, moved);

@@ -84,3 +84,48 @@ describe('monthRows (the IXP, asn 0)', () => {
     expect(ixp.connectedShare).toBeCloseTo(0.5, 12);
   });
 });
+
+describe('the month rows are the dashboard\'s maths (partmonth.ts memberMonthImpact, impact.ts ixpImpact)', () => {
+  // A small deterministic generator: nulls, coarse windows, partial coverage, joins and leaves, months in progress.
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const series = (): MemberSample[] => {
+    const out: MemberSample[] = [];
+    for (let t = APR.from; t < APR.to; t += M5 * (1 + Math.floor(rnd() * 40))) {
+      const coarse = rnd() < 0.05;
+      out.push({ t, res: coarse ? 7200 : 300, inBps: rnd() < 0.1 ? null : rnd() * 1e9, outBps: rnd() < 0.1 ? null : rnd() * 1e9, coverage: rnd() < 0.2 ? rnd() : 1, maxUtil: rnd() < 0.3 ? null : rnd() });
+      if (coarse) t += 7200_000;
+    }
+    return out;
+  };
+  it('equal figures for 40 random members and their IXP', async () => {
+    const { memberMonthImpact, memberSamples } = await import('../../../collector/figures/partmonth.ts');
+    const { ixpImpact, sumPerWindow } = await import('../../../collector/figures/impact.ts');
+    for (let round = 0; round < 5; round++) {
+      const now = rnd() < 0.3 ? APR.to + DAY : APR.from + Math.floor(rnd() * 30) * DAY + Math.floor(rnd() * 288) * M5;
+      const members = Array.from({ length: 8 }, (_, i) => member(65000 + i, {
+        category: rnd() < 0.3 ? 'content' : 'isp', buysTransit: rnd() < 0.8, transitPricePerMbps: 1 + rnd() * 5, portFeePerMonth: Math.floor(rnd() * 300),
+        membership: { start: rnd() < 0.3 ? APR.from + Math.floor(rnd() * 30) * DAY : null, end: rnd() < 0.2 ? APR.from + Math.floor(rnd() * 30) * DAY : null },
+      }));
+      const w = new Map(members.map((m) => [m.asn, series()]));
+      const rows = monthRows({ transitPricePerMbps: 2.5 }, members, w, APR, now);
+      const list = members.map((m) => {
+        const samples = memberSamples(w.get(m.asn)!, m.membership);
+        return { category: m.category, impact: memberMonthImpact({ ...m, samples }, APR, APR, now), samples };
+      });
+      list.forEach((x, i) => {
+        const r = rows[i]!;
+        expect([r.p95InMbps, r.p95OutMbps, r.p95Mbps, r.p95Samples]).toEqual([x.impact.p95.inMbps, x.impact.p95.outMbps, x.impact.p95.mbps, x.impact.p95.samples]);
+        expect([r.bytesIn, r.bytesOut, r.peakBps, r.transitSaved, r.netSaved, r.portFee, r.coverage, r.resolution, r.connectedShare, r.transitSavedProjected, r.netSavedProjected, r.portFeeProjected])
+          .toEqual([x.impact.bytesIn, x.impact.bytesOut, x.impact.peakBps, x.impact.transitSaved, x.impact.netSaved, x.impact.portFee, x.impact.coverage, x.impact.resolution, x.impact.connectedShare, x.impact.transitSavedProjected, x.impact.netSavedProjected, x.impact.portFeeProjected]);
+      });
+      const expected = Math.max(0, Math.min(APR.to, now) - APR.from) / 1000;
+      const share = Math.min(1, Math.max(0, (Math.min(APR.to, now) - APR.from) / (APR.to - APR.from)));
+      const ixp = ixpImpact(list, sumPerWindow(list.map((x) => x.samples)), 2.5, expected, share);
+      const r = rows[rows.length - 1]!;
+      expect([r.bytesIn, r.p95InMbps, r.p95OutMbps, r.p95Mbps, r.p95Samples, r.peakBps, r.transitSaved, r.netSaved, r.peakMethodSaved, r.localContentShare, r.coverage, r.resolution])
+        .toEqual([ixp.bytes, ixp.p95.inMbps, ixp.p95.outMbps, ixp.p95.mbps, ixp.p95.samples, ixp.peakBps, ixp.transitSaved, ixp.netSaved, ixp.peakMethodSaved, ixp.localContentShare, ixp.coverage, ixp.resolution]);
+      expect(r.transitSavedProjected).toBe(list.reduce((a, x) => a + x.impact.transitSavedProjected, 0));
+    }
+  });
+});
