@@ -11,6 +11,7 @@ import { createScheduler, type Scheduler } from './schedule.ts';
 import { createSnmpClient, pollSwitch, systemClock, targetFromConfig, type Clock, type SnmpClient, type SnmpTarget } from './snmp/index.ts';
 import { filtersFor } from './profiles.ts';
 import { createStore, type PollRecord, type Store } from './store/index.ts';
+import { createFigures } from './store/figures.ts';
 import { createAlerts, type Alerts } from './alerts/index.ts';
 import { createForwarder } from './forward/index.ts';
 import { createMetaSync } from './store/meta.ts';
@@ -187,7 +188,8 @@ export function createCollector(config: Config, deps: CollectorDeps = {}): Colle
   async function start(): Promise<void> {
     if (started) return;
     started = true;
-    store = deps.store ?? createStore(config.store, { log: log.child('store') });
+    // Member windows and month figures (issue 11) are written as windows close; the first start computes them.
+    store = deps.store ?? createStore(config.store, { log: log.child('store'), figures: createFigures(config, { log: getLogger('collector:figures') }) });
     store.start();
     for (const sw of config.switches) {
       filters.set(sw.name, filtersFor(sw)); // a missing or broken profile is a ConfigError here

@@ -6,6 +6,7 @@ import { CliError, UsageError } from '../index.ts';
 import { loadConfig } from '../../collector/config/load.ts';
 import { MrtgError, parseMrtgLog, storeMrtgRows } from '../../collector/importers/mrtg.ts';
 import { createStore } from '../../collector/store/index.ts';
+import { refreshFigures } from '../../collector/store/figures.ts';
 
 export const summary = 'Import history from other tools (MRTG logs) into the local store';
 
@@ -47,6 +48,8 @@ export async function run(argv: string[]): Promise<number> {
   store.open();
   try {
     const r = storeMrtgRows(store.db, values.switch, values.port, parsed.rows);
+    // The member windows and months of the imported span (coarse history counts where no 5-minute window exists).
+    if (r.from !== null && r.to !== null) await refreshFigures(store.db, config, r.from, r.to);
     const res = (n: number) => (n === 300 ? '5 min' : n === 1800 ? '30 min' : n === 7200 ? '2 h' : n === 86400 ? '1 day' : `${n} s`);
     const all = [...new Set([...Object.keys(r.inserted), ...Object.keys(r.skipped)].map(Number))].sort((a, b) => a - b);
     const out = [

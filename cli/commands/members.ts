@@ -11,6 +11,7 @@ import {
 } from '../../collector/members/index.ts';
 import { createStore } from '../../collector/store/index.ts';
 import { syncMeta } from '../../collector/store/meta.ts';
+import { syncFigures } from '../../collector/store/figures.ts';
 import { countsForMembers, loadRoles } from '../../collector/members/index.ts';
 
 export const summary = 'Import members from an IX-F export and PeeringDB, or list them';
@@ -141,6 +142,9 @@ export async function run(argv: string[]): Promise<number> {
       // The registry as the collector will read it: changed member points go to the figures outbox for InfluxDB.
       if (config.influxdb) syncMeta(store.db, { all: true, config, members: resolveMembers(config, { db: store.db }) }, Date.now());
       out.push(`${members.length} members saved; ${mapped.length} ports mapped, ${unmapped.length} not mapped`);
+      // The member windows and month figures the new registry touches (ports that changed hands, dates, prices).
+      const how = await syncFigures(store.db, config);
+      if (how !== 'unchanged') out.push(`member figures ${how === 'rebuilt' ? 'computed' : 'recomputed where the import changed them'}`);
     }
     for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
     process.stdout.write(out.join('\n') + '\n');

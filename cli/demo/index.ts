@@ -10,6 +10,7 @@ import type { Config } from '../../collector/config/types.ts';
 import { getLogger } from '../../collector/log.ts';
 import { createCollector } from '../../collector/main.ts';
 import { createStore } from '../../collector/store/index.ts';
+import { createFigures } from '../../collector/store/figures.ts';
 import { createDashboard } from '../../dashboard/server/index.ts';
 import { createUserStore, hashPassword } from '../../dashboard/server/users.ts';
 import { startDemoAgent, type DemoAgent } from './agent.ts';
@@ -78,11 +79,14 @@ export async function startDemo(opts: { dir: string; listen?: string; now?: () =
   const launchedMs = state.epochMs + (40 - HISTORY_DAYS + 1) * 86_400_000;
   const config = demoConfig({ dir: opts.dir, agentPort, community: state.community, listen: opts.listen ?? '0.0.0.0:3000', launchedMs });
 
-  const store = createStore(config.store, { simulated: true, log: log.child('store'), now });
+  // Member windows and month figures: the back-fill's are computed once it is written (figures.start), then live.
+  const figures = createFigures(config, { log: getLogger('collector:figures') });
+  const store = createStore(config.store, { simulated: true, log: log.child('store'), now, figures });
   store.open();
   const t0 = now();
   const written = backfillHistory(store, clock, { since: t0 - HISTORY_DAYS * 86_400_000, until: t0 });
   if (written) log.info({ polls: written, ms: now() - t0 }, 'simulated history written');
+  await figures.start(store.db);
 
   let agent: DemoAgent | undefined;
   const collector = createCollector(config, { store, log: getLogger('collector'), clock: { now, mono: () => performance.now() } });

@@ -1,7 +1,7 @@
 // Part-month figures: which part of a calendar month a member was connected, its samples while it was a member,
 // its saving and port fee pro-rated by that share, "so far" and "projected" for a month in progress, and growth
 // that compares like with like. Pure: every instant (month bounds, join/leave/launch midnights, now) is an input.
-// Convert YYYY-MM-DD dates to instants with membershipBounds() (dashboard/calendar.ts does the time-zone work).
+// Convert YYYY-MM-DD dates to instants with membershipBounds() (calendar.ts does the time-zone work).
 import { billableP95, bytesOf, coverage, peak, resolutionOf, transitSaved, type MemberImpact, type WindowSample } from './impact.ts';
 
 /** Half-open interval of epoch ms. */

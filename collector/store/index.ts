@@ -10,6 +10,7 @@ import { openDatabase, storeError, StoreError, type DB } from './sqlite.ts';
 import { closeWindows } from './rollup.ts';
 import { runRetention, type RetentionDays } from './retention.ts';
 import { backlog, FORWARDED, type Backlog } from './cursor.ts';
+import type { Figures } from './figures.ts';
 
 export { StoreError } from './sqlite.ts';
 export type { DB } from './sqlite.ts';
@@ -37,6 +38,11 @@ export interface StoreDeps {
   readonly?: boolean;
   /** Called after each writePoll with the rows it stored (wire metrics.recordStored here). */
   onWrite?: (n: { rates: number; gaps: number; polls: number; rollups: number }) => void;
+  /**
+   * Member windows and month figures (store/figures.ts createFigures): told when 5-minute windows close, started
+   * (first-start rebuild, registry changes) with the store. Default: none.
+   */
+  figures?: Figures;
 }
 
 export interface Store {
@@ -141,6 +147,7 @@ export function createStore(cfg: Config['store'], deps: StoreDeps = {}): Store {
       tick();
       timer = setInterval(tick, every);
       timer.unref();
+      deps.figures?.start(need()).catch((e) => log.error({ err: (e as Error).message }, 'member figures failed to start'));
     },
     stop() { store.close(); },
     close() {
@@ -196,10 +203,20 @@ export function createStore(cfg: Config['store'], deps: StoreDeps = {}): Store {
       // Only a sample closes windows: after a failed poll the next good sample's rate may still
       // cover the open window.
       let rollups = 0;
+      const mark = () => (d.prepare('SELECT next_t FROM rollup_marks WHERE switch = ? AND res = 300').get(sw) as { next_t: number } | undefined)?.next_t;
+      const before = deps.figures && sample ? mark() : undefined;
       try {
         if (sample) rollups = d.transaction(() => closeWindows(d, sw, sample.time))();
       } catch (e) {
         throw storeError(file, e, `roll up switch ${sw}`);
+      }
+      // Member windows and months of the windows just closed. A failure is logged and the next close retries them
+      // (the figures' own mark moves with the rows); the poll and its rollups are stored either way.
+      const after = deps.figures && sample ? mark() : undefined;
+      if (deps.figures && after !== undefined && after !== before) {
+        try { deps.figures.windowsClosed(d, before ?? null, after); } catch (e) {
+          log.sampled('error', 'figures', { err: (e as Error).message }, `member figures of switch ${sw}: ${(e as Error).message}`);
+        }
       }
       deps.onWrite?.({ rates: result?.rates.length ?? 0, gaps: result?.gaps.length ?? 0, polls: 1, rollups });
     },
