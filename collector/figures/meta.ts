@@ -36,10 +36,16 @@ export function ixpInfo(c: IxpInfoConfig): IxpInfoLP | null {
   };
 }
 
-/** One member's record; `ports` are those it holds at `now` (sorted), `removed` false. */
-export function memberInfo(m: ResolvedMember, now: number): MemberInfoLP {
-  const ports = m.ports
-    .filter((p) => (p.validFrom === null || p.validFrom <= now) && (p.validTo === null || now < p.validTo))
+/**
+ * One member's record; `ports` are those it holds at `now` (sorted), `removed` false. A member that has left keeps the
+ * ports it held last when nobody holds them now (`heldNow`: every port some member holds at `now`), as the local
+ * dashboard lists it, so that its finished months show the same ports on both.
+ */
+export function memberInfo(m: ResolvedMember, now: number, heldNow: ReadonlySet<string> = new Set()): MemberInfoLP {
+  const validNow = (p: { validFrom: number | null; validTo: number | null }) => (p.validFrom === null || p.validFrom <= now) && (p.validTo === null || now < p.validTo);
+  let held = m.ports.filter(validNow);
+  if (!held.length && m.left) held = m.ports.filter((p) => p.validTo !== null && p.validTo <= now && !heldNow.has(`${p.switch}\u0000${p.port}`));
+  const ports = held
     .map((p) => ({ switch: p.switch, port: p.port }))
     .sort((a, b) => (a.switch === b.switch ? cmp(a.port, b.port) : cmp(a.switch, b.switch)));
   const unique = ports.filter((p, i) => i === 0 || p.switch !== ports[i - 1]!.switch || p.port !== ports[i - 1]!.port);
@@ -49,7 +55,13 @@ export function memberInfo(m: ResolvedMember, now: number): MemberInfoLP {
     transit_price_per_mbps: m.transitPricePerMbps?.value ?? null, port_fee_per_month: m.portFeePerMonth.value,
     joined: m.joined?.value ?? '', left: m.left?.value ?? '', url: m.url ?? '',
     ports: JSON.stringify(unique), removed: false,
+    name_source: m.name.source, category_source: m.category.source,
   };
+}
+
+/** Every port some member holds at `now`, as `switch\u0000port`. */
+export function portsHeldAt(members: readonly ResolvedMember[], now: number): Set<string> {
+  return new Set(members.flatMap((m) => m.ports.filter((p) => (p.validFrom === null || p.validFrom <= now) && (p.validTo === null || now < p.validTo)).map((p) => `${p.switch}\u0000${p.port}`)));
 }
 
 /** The ixp_port_info records of the stored ports, with their roles (port_roles rows; none: ''). */

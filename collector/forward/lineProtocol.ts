@@ -274,6 +274,8 @@ export interface MemberInfoLP {
   ports: string;
   /** True once the member left the registry. */
   removed: boolean;
+  /** Where the name and the category came from (config, ixf, peeringdb, ifalias, default). */
+  name_source: string; category_source: string;
 }
 
 /** A polled port as the switch reports it, with its role (ixp_port_info). */
@@ -314,6 +316,7 @@ export function metaLine(ixp: string, r: MetaRecordLP, t: number): string | null
       f.text('name', r.name); f.text('category', r.category); f.bool('buys_transit', r.buys_transit);
       f.float('transit_price_per_mbps', r.transit_price_per_mbps); f.float('port_fee_per_month', r.port_fee_per_month);
       f.text('joined', r.joined); f.text('left', r.left); f.text('url', r.url); f.text('ports', r.ports); f.bool('removed', r.removed);
+      f.text('name_source', r.name_source); f.text('category_source', r.category_source);
       return f.line(seriesKey('ixp_member_info', { ixp, asn: r.asn }), Math.trunc(t));
     case 'ixp_port_info':
       f.text('alias', r.alias); f.text('descr', r.descr); f.optBool('admin_up', r.admin_up); f.float('speed_mbps', r.speed_mbps);

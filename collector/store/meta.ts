@@ -11,7 +11,7 @@ import type { Sample } from '../rates/types.ts';
 import type { MemberRegistry } from '../members/registry.ts';
 import { loadRoles } from '../members/roleStore.ts';
 import {
-  changedRecords, fingerprint, ixpInfo, memberInfo, metaKey, META_PREFIX, portInfos, portPrefix,
+  changedRecords, fingerprint, ixpInfo, memberInfo, portsHeldAt, metaKey, META_PREFIX, portInfos, portPrefix,
   type IxpInfoConfig, type MetaRecordLP, type StoredPort,
 } from '../figures/meta.ts';
 
@@ -55,7 +55,7 @@ export function syncMeta(db: DB, scope: MetaScope, now: number): number {
       ]);
       const current: MetaRecordLP[] = [
         ...(ixp ? [ixp] : []),
-        ...scope.members.list().map((m) => memberInfo(m, now)),
+        ...((list) => { const held = portsHeldAt(list, now); return list.map((m) => memberInfo(m, now, held)); })(scope.members.list()),
         ...portInfos(readStoredPorts(db), roles),
       ];
       changed = changedRecords(current, stored, true);

@@ -141,7 +141,7 @@ export function createInfluxReader(cfg: InfluxConfig, opts: { fetch?: typeof fet
         const id = s.tags?.ixp ?? '';
         if (!id) continue;
         const switches = parseJson<{ name: string; site: string; roles?: SwitchRoles }[]>(r.switches, []);
-        const ms: MemberConfig[] = [];
+        const ms: IxpDescription['members'] = [];
         for (const m of members) {
           if (m.tags?.ixp !== id) continue;
           const x = rowOf(m);
@@ -154,6 +154,7 @@ export function createInfluxReader(cfg: InfluxConfig, opts: { fetch?: typeof fet
             portFeePerMonth: num(x.port_fee_per_month) ?? 0,
             joined: str(x.joined) || undefined, left: str(x.left) || undefined,
             ports: parseJson<{ switch: string; port: string }[]>(x.ports, []).map((p) => ({ switch: String(p.switch), port: String(p.port) })),
+            ...(str(x.name_source) ? { sources: { name: str(x.name_source), category: str(x.category_source) } } : {}),
           });
         }
         ms.sort((a, b) => a.asn - b.asn);

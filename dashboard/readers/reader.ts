@@ -135,7 +135,8 @@ export interface Reader {
 /** An IXP as its collector describes it (central dashboards). */
 export interface IxpDescription {
   ixp: IxpConfig;
-  members: MemberConfig[];
+  /** The members, with where their name and category came from (config, ixf, peeringdb, ifalias, default). */
+  members: (MemberConfig & { sources?: { name: string; category: string } })[];
   /** Whether ports nobody claims were attributed by their ifAlias. */
   ifAlias: boolean;
   pollInterval: number;

@@ -21,10 +21,11 @@ export function membersOfRegistry(registry: MemberRegistry, ixpPricePerMbps: num
 }
 
 /** The report's members from member entries (what a central dashboard knows from `ixp_member_info`). */
-export function membersOfConfig(members: MemberConfig[], ixpPricePerMbps: number): ReportMember[] {
+export function membersOfConfig(members: (MemberConfig & { sources?: { name: string; category: string } })[], ixpPricePerMbps: number): ReportMember[] {
   return members.map((m) => ({
     asn: m.asn, name: m.name, category: m.category ?? 'isp', buysTransit: defaultBuysTransit(m.category ?? 'isp', m.buysTransit),
     transitPricePerMbps: m.transitPricePerMbps ?? ixpPricePerMbps, portFeePerMonth: m.portFeePerMonth ?? 0, joined: m.joined, left: m.left,
+    ...(m.sources ? { sources: m.sources } : {}),
   }));
 }
 

@@ -20,6 +20,7 @@ let base: string;
 let browser: TestBrowser;
 
 beforeAll(async () => {
+  await store.ready;
   mkdirSync(ARTIFACTS, { recursive: true });
   saveRoles(store.db, SW, [{ switch: SW, port: 'uplink', role: 'trunk', lag: null, counted: null, peer: null, why: 'roles.trunk' }], Date.now());
   const hash = await hashPassword('correct horse');

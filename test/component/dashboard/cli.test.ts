@@ -1,6 +1,6 @@
 // `ixmeter user` and `ixmeter serve` as a person runs them: the users file (mode 0600, no password anywhere),
 // clear refusals, and a served dashboard that logs a member in and serves the built pages compressed.
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../cli/index.ts';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { sqliteStore } from './fixture.ts';
 const dir = mkdtempSync(path.join(tmpdir(), 'ixm-dash-cli-'));
 const users = path.join(dir, 'users.json');
 const store = sqliteStore();
+beforeAll(() => store.ready);
 afterAll(() => { store.cleanup(); rmSync(dir, { recursive: true, force: true }); });
 
 /** Runs the CLI in this process (spawning costs seconds a run): exit code and what it printed. */

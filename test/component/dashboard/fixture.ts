@@ -9,6 +9,9 @@ import { openDatabase } from '../../../collector/store/sqlite.ts';
 import { portLine, pollLine, rollupLine, seriesKey } from '../../../collector/forward/lineProtocol.ts';
 import type { Config, MemberConfig } from '../../../collector/config/types.ts';
 import type { IxpContext } from '../../../dashboard/server/service.ts';
+import { rebuildFigures } from '../../../collector/store/figures.ts';
+import { syncMeta } from '../../../collector/store/meta.ts';
+import { resolveMembers } from '../../../collector/members/index.ts';
 
 /** "Now" of the data set: 2026-02-10 12:00 UTC. */
 export const NOW = Date.UTC(2026, 1, 10, 12, 0, 0);
@@ -76,8 +79,18 @@ export function dataset(opts: { wave?: boolean } = {}) {
   return { rollups, rates };
 }
 
-/** A fresh SQLite store (migrations applied) holding the data set. Returns the handle and a cleanup. */
-export function sqliteStore(opts: { wave?: boolean } = {}): { db: Database.Database; file: string; cleanup(): void } {
+/** The config the data set's collector would run with (its figures and metadata are computed from it). */
+export const FIXTURE_CONFIG = {
+  ixp: { id: 'tix', name: 'Test IX', timezone: 'UTC', currency: 'USD', transitPricePerMbps: 10, public: true },
+  members: MEMBERS, memberSources: { ifAlias: true }, switches: [], polling: { interval: 60, maxGapIntervals: 5 }, dashboard: { publicMembers: false },
+} as unknown as Config;
+
+/**
+ * A fresh SQLite store (migrations applied) holding the data set. `ready` resolves once the collector's figures
+ * (member windows, month rows) and metadata are computed, as a collector does at its first start.
+ */
+export function sqliteStore(opts: { wave?: boolean; config?: Config } = {}): { db: Database.Database; file: string; ready: Promise<void>; cleanup(): void } {
+  const config = opts.config ?? FIXTURE_CONFIG;
   const dir = mkdtempSync(path.join(tmpdir(), 'ixm-dash-'));
   const file = path.join(dir, 'store.db');
   const db = openDatabase(file);
@@ -104,7 +117,12 @@ export function sqliteStore(opts: { wave?: boolean } = {}): { db: Database.Datab
     db.prepare('INSERT INTO polls (switch, t, duration_ms, ok, ports, error, sys_uptime) VALUES (?, ?, 120, 1, 6, NULL, 1000)').run(SW, NOW - 30_000);
     db.prepare('INSERT INTO polls (switch, t, duration_ms, ok, ports, error, sys_uptime) VALUES (?, ?, 120, 0, 0, ?, NULL)').run('sw2', NOW - 90_000, 'switch sw2 (10.0.0.3): walk ifXTable: timeout');
   })();
-  return { db, file, cleanup() { try { db.close(); } catch { /* closed already */ } rmSync(dir, { recursive: true, force: true }); } };
+  const ready = (async () => {
+    await rebuildFigures(db, config, { pause: async () => {} });
+    syncMeta(db, { all: true, config, members: resolveMembers(config, { db }) }, NOW);
+  })();
+  ready.catch(() => { /* awaited by the tests */ });
+  return { db, file, ready, cleanup() { try { db.close(); } catch { /* closed already */ } rmSync(dir, { recursive: true, force: true }); } };
 }
 
 /** The same data set as InfluxDB line protocol, tagged as the forwarder tags it (member tags from the config). */

@@ -14,6 +14,7 @@ let base = '';
 let cookie = '';
 
 beforeAll(async () => {
+  await store.ready;
   // "core uplink" carries no ASN: only the IX-F import knows it is AS65010's port.
   const imported: ResolvedMember = {
     asn: 65010, name: { value: 'Imported Carrier', source: 'ixf' }, category: { value: 'nsp', source: 'ixf' },

@@ -17,6 +17,7 @@ let server: Server;
 let base: string;
 
 beforeAll(async () => {
+  await store.ready;
   saveRoles(store.db, SW, [
     { switch: SW, port: 'uplink', role: 'trunk', lag: null, counted: null, peer: null, why: 'roles.trunk "^uplink$"' },
     { switch: SW, port: 'et5', role: 'service', lag: null, counted: null, peer: null, why: 'roles.service "^et5$"' },

@@ -63,14 +63,14 @@ describe('metadata points', () => {
       + 'public=t,public_members=f,poll_interval=60i,if_alias=t,switches="[{\\"name\\":\\"sw1\\",\\"site\\":\\"Male\\",\\"roles\\":{}}]" 5'],
     ['ixp_member_info with the IXP price', {
       m: 'ixp_member_info', asn: 65001, name: 'Raajje', category: 'isp', buys_transit: true, transit_price_per_mbps: null, port_fee_per_month: 100,
-      joined: '2026-01-15', left: '', url: '', ports: '[{"switch":"sw1","port":"Ethernet1"}]', removed: false,
+      joined: '2026-01-15', left: '', url: '', ports: '[{"switch":"sw1","port":"Ethernet1"}]', removed: false, name_source: 'ixf', category_source: 'peeringdb',
     }, 'ixp_member_info,asn=65001,ixp=mvix name="Raajje",category="isp",buys_transit=t,port_fee_per_month=100,joined="2026-01-15",left="",url="",'
-      + 'ports="[{\\"switch\\":\\"sw1\\",\\"port\\":\\"Ethernet1\\"}]",removed=f 5'],
+      + 'ports="[{\\"switch\\":\\"sw1\\",\\"port\\":\\"Ethernet1\\"}]",removed=f,name_source="ixf",category_source="peeringdb" 5'],
     ['ixp_member_info removed, own price', {
       m: 'ixp_member_info', asn: 65002, name: 'Cache', category: 'content', buys_transit: false, transit_price_per_mbps: 4, port_fee_per_month: 0,
-      joined: '', left: '2026-02-01', url: 'https://x.example', ports: '[]', removed: true,
+      joined: '', left: '2026-02-01', url: 'https://x.example', ports: '[]', removed: true, name_source: 'config', category_source: 'default',
     }, 'ixp_member_info,asn=65002,ixp=mvix name="Cache",category="content",buys_transit=f,transit_price_per_mbps=4,port_fee_per_month=0,joined="",'
-      + 'left="2026-02-01",url="https://x.example",ports="[]",removed=t 5'],
+      + 'left="2026-02-01",url="https://x.example",ports="[]",removed=t,name_source="config",category_source="default" 5'],
     ['ixp_port_info keeps untrusted text exactly', {
       m: 'ixp_port_info', switch: 'sw 1', port: 'Ethernet1/1', alias: nasty, descr: 'Eth "1"', admin_up: false, speed_mbps: 10000,
       role: '', lag: '', peer: '',
