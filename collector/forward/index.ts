@@ -10,7 +10,7 @@ import { ensureCursor, advanceCursor, FORWARDED, type ForwardedTable } from '../
 import { metrics } from '../metrics/index.ts';
 import { createInfluxWriter, WriteFailure, type InfluxWriter } from './influx.ts';
 import { portLine, rollupLine, pollLine, p2pLine, seriesKey, type RateRowLP, type RollupRowLP, type PollRowLP } from './lineProtocol.ts';
-import { latencyLine } from './lineProtocol.ts';
+import { latencyLine, p2pWindowLine } from './lineProtocol.ts';
 
 /** Member tags of a port at a time (from the members registry); undefined when unknown. */
 export type TagsFor = (switchName: string, port: string, time: number) =>
@@ -160,6 +160,12 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
         add(p2pLine(cfg.ixp, { t: r[1], switch: r[2], src: r[3], dst: r[4], ip: r[5], bytes: r[6], packets: r[7], samples: r[8] }));
         lastSeq = r[0];
       }
+    } else if (table === 'p2p_windows') {
+      // What each sFlow window received (the coverage of the p2p figures).
+      for (const r of stmt('p2p_windows').iterate(after, batchSize) as IterableIterator<Row>) {
+        add(p2pWindowLine(cfg.ixp, { t: r[1], switch: r[2], datagrams: r[3], samples: r[4], dropped: r[5], not_ingress: r[6], no_frame: r[7], rate_min: r[8], rate_max: r[9] }));
+        lastSeq = r[0];
+      }
     } else {
       for (const r of stmt('rollups').iterate(after, batchSize) as IterableIterator<Row>) {
         lastSeq = r[0];
@@ -194,6 +200,7 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
     latency: `SELECT seq, t, target, kind, name, member_asn, sent, received, loss, median_ms, min_ms, max_ms, rtts
       FROM latency WHERE seq > ? ORDER BY seq LIMIT ?`,
     p2p: 'SELECT seq, t, switch, src, dst, ip, bytes, packets, samples FROM p2p WHERE seq > ? ORDER BY seq LIMIT ?',
+    p2p_windows: 'SELECT seq, t, switch, datagrams, samples, dropped, not_ingress, no_frame, rate_min, rate_max FROM p2p_windows WHERE seq > ? ORDER BY seq LIMIT ?',
   };
   const prepared = new Map<string, Statement<[number, number]>>();
   let preparedFor: unknown;

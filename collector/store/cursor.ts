@@ -4,7 +4,7 @@
 import type { DB } from './sqlite.ts';
 
 /** Tables that are forwarded, each with a seq column and a time column. */
-export const FORWARDED = ['polls', 'rates', 'rollups', 'latency', 'p2p'] as const;
+export const FORWARDED = ['polls', 'rates', 'rollups', 'latency', 'p2p', 'p2p_windows'] as const;
 export type ForwardedTable = (typeof FORWARDED)[number];
 
 /** The acknowledged seq of `table`, or undefined when forwarding never started. */

@@ -25,5 +25,6 @@ export function runRetention(db: DB, days: RetentionDays, now: number): Record<F
     ...latencyRetention(db, days, now),
     // The sFlow matrix is 5-minute data like the rollups, and kept as long.
     p2p: del('p2p', now - days.rollupDays * DAY),
+    p2p_windows: del('p2p_windows', now - days.rollupDays * DAY),
   }))();
 }

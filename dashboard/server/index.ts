@@ -10,6 +10,7 @@ import { getLogger, type Logger } from '../../collector/log.ts';
 import type { Reader } from '../readers/reader.ts';
 import { createSqliteReader } from '../readers/sqlite.ts';
 import { createInfluxReader } from '../readers/influxql.ts';
+import { createInfluxPeeringReader, createSqlitePeeringReader, type PeeringReader } from '../readers/peering.ts';
 import { createApp } from './app.ts';
 import { reportRoutes } from './routes/report.ts';
 import { latencyRoutes } from './routes/latency.ts';
@@ -97,7 +98,7 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
         trustProxy: cfg.dashboard.trustProxy, webDir: deps.webDir, version, log, now: deps.now,
         publicTtl: cfg.dashboard.publicCacheSeconds,
         // The monthly impact report (GET /api/ixps/:ixp/report), then any further routers.
-        routes: [reportRouter, latencyRouter, peeringRouter, ...(deps.routes ?? [])].map((make) => (h) => make({ ...h, db, ixps })),
+        routes: [reportRouter, latencyRouter, peeringRouter(db ? createSqlitePeeringReader(db) : reader.kind === 'influxdb' && cfg.influxdb ? createInfluxPeeringReader(cfg.influxdb) : undefined), ...(deps.routes ?? [])].map((make) => (h) => make({ ...h, db, ixps })),
       });
       const listen = deps.listen ?? cfg.dashboard.listen ?? '0.0.0.0:3000';
       const i = listen.lastIndexOf(':');
@@ -178,12 +179,15 @@ function latencyRouter(h: { principal(req: import('express').Request): import('.
   return latencyRoutes({ principal: h.principal, now: h.now, ixps: h.ixps, db: (id) => (has && id === h.ixps[0]?.ixp.id ? h.db : undefined) });
 }
 
-/** Mounts the sFlow peering route (GET /api/ixps/:ixp/peering) over the dashboard's own store handle. */
-function peeringRouter(h: { principal(req: import('express').Request): import('./auth.ts').Principal; now: () => number; db: Database.Database | undefined; ixps: IxpContext[] }) {
-  return peeringRoutes({
+/**
+ * Mounts the sFlow peering route (GET /api/ixps/:ixp/peering) over `reader`: the local store's matrix (the config's
+ * own IXP only, the first context) or InfluxDB's (every IXP, by its tag).
+ */
+function peeringRouter(reader: PeeringReader | undefined) {
+  return (h: { principal(req: import('express').Request): import('./auth.ts').Principal; now: () => number; ixps: IxpContext[] }) => peeringRoutes({
     principal: h.principal,
     now: h.now,
-    db: (id) => (id === h.ixps[0]?.ixp.id ? h.db : undefined),
+    peering: (id) => (reader?.kind === 'influxdb' || id === h.ixps[0]?.ixp.id ? reader : undefined),
     ixp: (id) => h.ixps.find((x) => x.ixp.id === id),
   });
 }
