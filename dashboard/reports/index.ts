@@ -7,6 +7,7 @@ import type { MemberRegistry } from '../../collector/members/registry.ts';
 import { loadReportInput } from './data.ts';
 import { growthReason, headlines, methodTexts, partMonthText } from './i18n.ts';
 import { computeReport, type GrowthFigure, type ReportLang, type ReportModel } from './model.ts';
+import { loadPeeringSection, peeringHeadlines } from './peering.ts';
 
 /** A growth figure with its reason in the report's language when it is not comparable. */
 function withReason(g: GrowthFigure, lang: ReportLang): GrowthFigure {
@@ -46,13 +47,15 @@ export function buildReport(o: BuildReportOptions): ReportModel {
   const { sources, ...computed } = computeReport(input);
   const g = computed.growth;
   const figures = { ...computed, growth: { previousMonth: withReason(g.previousMonth, lang), previousYear: withReason(g.previousYear, lang) } };
+  const peering = loadPeeringSection(o.db, { from: input.from, to: input.to, now, lang, members: figures.members });
   const base: Omit<ReportModel, 'headlines'> = {
     ...figures,
+    ...(peering ? { peering } : {}),
     lang,
     method: { ...methodTexts(lang), partMonth: partMonthText(lang), sources, resolution: figures.ixp.resolution },
     generatedAt: new Date(now).toISOString(),
   };
-  return { ...base, headlines: headlines(base) };
+  return { ...base, headlines: [...headlines(base), ...peeringHeadlines(base)] };
 }
 
 /** The JSON contract: one report, or `{reports: [...]}` for several IXPs. */
