@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../collector/config/load.ts';
 import { createForwarder } from '../../../collector/forward/index.ts';
 import { writeP2pWindow } from '../../../collector/sflow/store.ts';
 import type { Store } from '../../../collector/store/index.ts';
@@ -16,11 +17,13 @@ import type { PeeringResponse } from '../../../dashboard/api.ts';
 import { createInfluxPeeringReader, createSqlitePeeringReader, type PeeringReader } from '../../../dashboard/readers/peering.ts';
 import { createSqliteReader } from '../../../dashboard/readers/sqlite.ts';
 import { createApp } from '../../../dashboard/server/app.ts';
+import { createDashboard } from '../../../dashboard/server/index.ts';
 import { peeringRoutes } from '../../../dashboard/server/routes/peering.ts';
 import { createService } from '../../../dashboard/server/service.ts';
 import { hashPassword, type UserRecord } from '../../../dashboard/server/users.ts';
 import { contexts, NOW } from '../../component/dashboard/fixture.ts';
 import { startInfluxDB, type InfluxServer } from '../../helpers/influxdb.ts';
+import { freeTcpPort } from '../../helpers/ports.ts';
 import { newStore } from '../forward/fixture.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'ixm-peering-influx-'));
@@ -143,6 +146,25 @@ describe('peering route over the local store and over InfluxDB', () => {
     expect(b.body).toEqual(a.body);
     expect(b.body.totalBytes).toBe(5_800_000);
     expect(b.body.coverage.windows).toBe(1);
+  });
+
+  it('a dashboard configured with reader influxdb reads the matrix from InfluxDB (no 501), as the local one answers', async () => {
+    const port = await freeTcpPort();
+    const cfg = parseConfig([
+      'ixp: { id: tix, name: Test IX, timezone: UTC, currency: USD, transitPricePerMbps: 10, public: true }',
+      'switches:', '  - { name: sw1, host: 127.0.0.1, port: 9, snmp: { version: "2c", community: c } }',
+      `store: { path: ${JSON.stringify(path.join(tmp, 'absent.db'))} }`,
+      `influxdb: { url: "${influx.url}", api: v1, database: central }`,
+      `dashboard: { reader: influxdb, listen: "127.0.0.1:${port}", figuresFile: ${JSON.stringify(path.join(tmp, 'figures.json'))} }`, '',
+    ].join('\n'), 'central.yaml', {});
+    const dash = createDashboard(cfg, { now: () => NOW, warm: false, webDir: '/nonexistent', users: { find: () => undefined } });
+    try {
+      const url = await dash.start();
+      const res = await fetch(`${url}api/ixps/tix/peering?month=2026-01`);
+      expect(res.status).toBe(200);
+      const local = await ask('sqlite', '/api/ixps/tix/peering?month=2026-01');
+      expect(await res.json()).toEqual(local.body);
+    } finally { await dash.stop(); }
   });
 
   it('reads another IXP of the same database by its tag', async () => {
