@@ -11,7 +11,8 @@ export type { P2pCoverage, P2pTotal };
 
 /** What the peering route reads. Times are epoch ms, [from, to). */
 export interface PeeringReader {
-  readonly kind: 'sqlite' | 'influxdb';
+  /** 'none': this dashboard holds no matrix of that IXP ({@link NO_MATRIX}). */
+  readonly kind: 'sqlite' | 'influxdb' | 'none';
   /**
    * Sums over [from, to) per (src, dst, ip), all switches. With `only` (member labels such as "AS65001"), just the
    * rows one of them sent or received: the filter runs in the store or in InfluxDB, so another pair never leaves it.
@@ -23,8 +24,11 @@ export interface PeeringReader {
 
 const NONE: P2pCoverage = { windows: 0, datagrams: 0, samples: 0, dropped: 0, rateMin: null, rateMax: null, first: null, last: null };
 
+/** No matrix here (a SQLite dashboard asked about another IXP than its store's): no window, no row. */
+export const NO_MATRIX: PeeringReader = { kind: 'none', totals: async () => [], coverage: async () => ({ ...NONE }) };
+
 /** Over the local store (one IXP's: `ixp` is not looked at). A store from before migration 006 has no matrix: empty. */
-export function createSqlitePeeringReader(db: DB): PeeringReader {
+export function createSqlitePeeringReader(db: DB): PeeringReader & { kind: 'sqlite' } {
   const present = () => !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'p2p'").get();
   return {
     kind: 'sqlite',
@@ -50,7 +54,7 @@ const orNull = (v: unknown): number | null => (typeof v === 'number' && Number.i
  * Over InfluxDB (a central dashboard: many IXPs by the `ixp` tag), InfluxQL shapes 1.x, 2.x and 3.x all accept: one
  * SELECT with sum() GROUP BY tags, and a raw SELECT of the window points.
  */
-export function createInfluxPeeringReader(cfg: InfluxConfig, opts: { fetch?: typeof fetch; timeoutMs?: number; query?: InfluxQuery } = {}): PeeringReader {
+export function createInfluxPeeringReader(cfg: InfluxConfig, opts: { fetch?: typeof fetch; timeoutMs?: number; query?: InfluxQuery } = {}): PeeringReader & { kind: 'influxdb' } {
   const query = opts.query ?? createInfluxQuery(cfg, opts);
   const range = (from: number, to: number) => `time >= ${Math.trunc(from)}ms AND time < ${Math.trunc(to)}ms`;
   return {

@@ -7,7 +7,7 @@ import type { IxpConfig, MemberConfig } from '../../../collector/config/types.ts
 import { peeringFigures, type MemberInfo } from '../../../collector/sflow/figures.ts';
 import { memberLabel } from '../../../collector/sflow/macs.ts';
 import { WINDOW_MS } from '../../../collector/sflow/store.ts';
-import type { PeeringReader } from '../../readers/peering.ts';
+import { NO_MATRIX, type PeeringReader } from '../../readers/peering.ts';
 import type { PeeringPair, PeeringResponse } from '../../api.ts';
 import { isMonth, monthOf, monthRange, PeriodError } from '../../calendar.ts';
 import { refusal, type Principal } from '../auth.ts';
@@ -41,8 +41,9 @@ export function peeringRoutes(d: PeeringRouteDeps): Router {
     if (q !== undefined && typeof q !== 'string') throw new PeriodError('month: give it once, as YYYY-MM');
     const month = q ?? monthOf(d.now(), c.ixp.timezone);
     if (!isMonth(month)) throw new PeriodError(`month: expected YYYY-MM (got ${JSON.stringify(month).slice(0, 40)})`);
-    const reader = d.peering(id);
-    if (!reader) { res.status(404).json({ error: `this dashboard holds no sFlow matrix of IXP ${id}: its local store is another IXP's (a central dashboard reads InfluxDB)` }); return; }
+    // A dashboard that holds no matrix of this IXP answers as for a month without sFlow data (no window): pages then
+    // show no sFlow figure, and the coverage says why.
+    const reader = d.peering(id) ?? NO_MATRIX;
     const { from, to } = monthRange(month, c.ixp.timezone);
     const end = Math.min(to, Math.floor(d.now() / WINDOW_MS) * WINDOW_MS);
     const expectedWindows = Math.max(0, Math.round((end - from) / WINDOW_MS));

@@ -41,7 +41,7 @@ let influx: InfluxServer, store: Store, other: Store;
 const servers: Server[] = [];
 const bases: Record<'sqlite' | 'influxdb', string> = { sqlite: '', influxdb: '' };
 
-async function serve(reader: PeeringReader, only?: string): Promise<string> {
+async function serve(reader: PeeringReader & { kind: 'sqlite' | 'influxdb' }, only?: string): Promise<string> {
   const hash = await hashPassword('correct horse');
   const users: UserRecord[] = [
     { username: 'm1', role: 'member', ixp: 'tix', asns: [65001], hash },
