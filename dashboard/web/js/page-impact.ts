@@ -85,7 +85,7 @@ function reportForm(r: ImpactResponse): HTMLElement {
 
 /** A measured (sFlow) share cell: value ± error and its coverage, or "no sFlow data". */
 function sflowCell(p: PeeringResponse | null, share: 'localContent' | 'ipv6', testid: string): HTMLElement {
-  if (!p || (share === 'localContent' && !p.localContent)) return el('td', { class: 'num muted', 'data-testid': testid }, t('impact.noSflow'));
+  if (!p || (share === 'localContent' && !p.localContent)) return el('td', { class: 'num muted wrap', 'data-testid': testid }, t('impact.noSflow'));
   return el('td', { class: 'num wrap', 'data-testid': testid }, shareWithError(share === 'ipv6' ? p.ipv6 : p.localContent),
     el('div', { class: 'muted small', 'data-testid': `${testid}-coverage`, title: sflowCoverage(p) }, sflowCoverageShort(p)));
 }
@@ -111,7 +111,8 @@ function render(ctx: Ctx, d: Data, main: HTMLElement): void {
     growthCell(x),
     el('td', { class: 'num' }, mbps(x.p95.mbps)),
     savedCell(x),
-    el('td', { class: 'num', 'data-testid': 'impact-content-ports' }, pct(x.localContentShare, 1), el('div', { class: 'muted small' }, coverageBadge(x.coverage))),
+    // The port-based figure's coverage is the row's coverage (last column); the sFlow cells carry their own.
+    el('td', { class: 'num', 'data-testid': 'impact-content-ports' }, pct(x.localContentShare, 1)),
     sflowCell(d.peering.get(x.ixp) ?? null, 'localContent', 'impact-content-sflow'),
     sflowCell(d.peering.get(x.ixp) ?? null, 'ipv6', 'impact-ipv6'),
     el('td', { class: 'num' }, String(x.members)),

@@ -106,10 +106,10 @@ describe('sFlow figures on the impact and overview pages', () => {
     expect(measured).toMatch(/% of windows, 1:2,048/);
     expect(await tix.getByTestId('impact-content-sflow-coverage').getAttribute('title')).toMatch(/of the five-minute windows, 12,000 samples, sampling 1:2,048/);
     expect(shareIn(await tix.getByTestId('impact-ipv6').innerText())).toBeCloseTo(0.25, 3);
-    // The port-based figure, with its own coverage, beside it.
+    // The port-based figure beside it; its coverage is the row's coverage column (the port samples of the month).
     const portCell = await tix.getByTestId('impact-content-ports').innerText();
-    expect(portCell).toMatch(/%[\s\S]*coverage/i);
-    expect(portCell).not.toMatch(/±/);
+    expect(portCell).toMatch(/^\d+\.\d\s?%$/);
+    expect(await tix.getByTestId('coverage').innerText()).toMatch(/coverage \d+/i);
     // The IXP without sFlow data says so rather than showing a number.
     expect(await page.locator(`[data-testid=impact-row][data-ixp=${IXP2.id}]`).getByTestId('impact-content-sflow').innerText()).toBe('no sFlow data');
     expect(await page.getByTestId('impact-note-content-ports').innerText()).toMatch(/Port counters: bytes sent into the IXP by content members/);
