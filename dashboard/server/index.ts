@@ -93,12 +93,14 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
       saved = figuresFile ? createSavedFigures<SavedValue>(figuresFile, log) : undefined;
       const service = createService({ reader, ixps, now: deps.now, saved });
       const version = VERSION;
+      // The sFlow matrix: the local store's, or InfluxDB's on a central dashboard (dashboard.reader: influxdb).
+      const peering = db ? createSqlitePeeringReader(db) : reader.kind === 'influxdb' && cfg.influxdb ? createInfluxPeeringReader(cfg.influxdb) : undefined;
       const app = createApp({
         service, users: deps.users ?? createUserStore(cfg.dashboard.usersFile), readerKind: reader.kind,
         trustProxy: cfg.dashboard.trustProxy, webDir: deps.webDir, version, log, now: deps.now,
         publicTtl: cfg.dashboard.publicCacheSeconds,
         // The monthly impact report (GET /api/ixps/:ixp/report), then any further routers.
-        routes: [reportRouter, latencyRouter, peeringRouter(db ? createSqlitePeeringReader(db) : reader.kind === 'influxdb' && cfg.influxdb ? createInfluxPeeringReader(cfg.influxdb) : undefined), ...(deps.routes ?? [])].map((make) => (h) => make({ ...h, db, ixps })),
+        routes: [reportRouter, latencyRouter, peeringRouter(peering), ...(deps.routes ?? [])].map((make) => (h) => make({ ...h, db, ixps })),
       });
       const listen = deps.listen ?? cfg.dashboard.listen ?? '0.0.0.0:3000';
       const i = listen.lastIndexOf(':');

@@ -22,7 +22,8 @@ export interface PeeringRouteDeps {
 
 export const PEERING_METHOD = 'sFlow v5 flow samples of member ports on ingress, each scaled by the packets its source saw since its previous sample '
   + '(sample_pool delta, as pmacct sfacctd renormalises); bytes are sampled frame lengths including the FCS; MACs map to members through the config, '
-  + 'the IX-F export and the switch forwarding table. Each figure is an estimate: its relative error is about 1/√samples.';
+  + 'the IX-F export and the switch forwarding table. The IPv6 share is IPv6 bytes over all bytes in the matrix; the measured local content share is the bytes '
+  + 'content members sent to the other members over all bytes exchanged. Each figure is an estimate: its relative error is about 1/√samples.';
 
 export function peeringRoutes(d: PeeringRouteDeps): Router {
   const r = Router();
