@@ -558,7 +558,8 @@ export interface PeeringPair {
   error: number | null;
 }
 
-export interface PeeringMember { label: string; name: string; sent: number; received: number; ipv4: number; ipv6: number; samples: number; ipv6Share: number | null }
+/** ipv6Share: IPv6 bytes over all bytes the member sent and received; ipv6Error its absolute standard error. */
+export interface PeeringMember { label: string; name: string; sent: number; received: number; ipv4: number; ipv6: number; samples: number; ipv6Share: number | null; ipv6Error: number | null }
 
 /**
  * What each role gets: operator/admin the whole matrix; member its own pairs only (`pairs` holds only rows it
@@ -572,7 +573,10 @@ export interface PeeringResponse {
   method: string;
   coverage: { windows: number; expectedWindows: number; samples: number; dropped: number; rateMin: number | null; rateMax: number | null };
   totalBytes?: number;
+  /** IPv6 bytes over all bytes of the rows the asker may see (a member: its own). */
   ipv6: PeeringShare;
+  /** Member scope only: the exchange's IPv6 share (all pairs' bytes, no pair given). */
+  exchangeIpv6?: PeeringShare;
   localContent?: PeeringShare;
   unknown?: PeeringShare;
   pairs?: PeeringPair[];

@@ -11,7 +11,7 @@ import { ensureCursor, advanceCursor, FORWARDED, type ForwardedTable } from '../
 import { metrics } from '../metrics/index.ts';
 import { createInfluxWriter, WriteFailure, type InfluxWriter } from './influx.ts';
 import { portLine, rollupLine, pollLine, p2pLine, seriesKey, type RateRowLP, type RollupRowLP, type PollRowLP } from './lineProtocol.ts';
-import { latencyLine, type FigureDeleteLP } from './lineProtocol.ts';
+import { latencyLine, p2pWindowLine, type FigureDeleteLP } from './lineProtocol.ts';
 import { FIGURES_SQL, figureRow } from './figures.ts';
 
 /** Member tags of a port at a time (from the members registry); undefined when unknown. */
@@ -182,6 +182,12 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string; timezone?: st
         add(item.line);
         lastSeq = r[0];
       }
+    } else if (table === 'p2p_windows') {
+      // What each sFlow window received (the coverage of the p2p figures).
+      for (const r of stmt('p2p_windows').iterate(after, batchSize) as IterableIterator<Row>) {
+        add(p2pWindowLine(cfg.ixp, { t: r[1], switch: r[2], datagrams: r[3], samples: r[4], dropped: r[5], not_ingress: r[6], no_frame: r[7], rate_min: r[8], rate_max: r[9] }));
+        lastSeq = r[0];
+      }
     } else {
       for (const r of stmt('rollups').iterate(after, batchSize) as IterableIterator<Row>) {
         lastSeq = r[0];
@@ -217,6 +223,7 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string; timezone?: st
       FROM latency WHERE seq > ? ORDER BY seq LIMIT ?`,
     p2p: 'SELECT seq, t, switch, src, dst, ip, bytes, packets, samples FROM p2p WHERE seq > ? ORDER BY seq LIMIT ?',
     figures: FIGURES_SQL,
+    p2p_windows: 'SELECT seq, t, switch, datagrams, samples, dropped, not_ingress, no_frame, rate_min, rate_max FROM p2p_windows WHERE seq > ? ORDER BY seq LIMIT ?',
   };
   const prepared = new Map<string, Statement<[number, number]>>();
   let preparedFor: unknown;

@@ -1,5 +1,6 @@
-// InfluxDB line protocol for ixmeter's measurements (DESIGN.md): ixp_port, ixp_poll, ixp_port_5m, and the
-// figures computed at the collector (ixp_member_5m, ixp_member_month, ixp_info, ixp_member_info, ixp_port_info).
+// InfluxDB line protocol for ixmeter's measurements (DESIGN.md): ixp_port, ixp_poll, ixp_port_5m, ixp_latency,
+// ixp_p2p_5m, ixp_p2p_window, and the figures computed at the collector (ixp_member_5m, ixp_member_month, ixp_info,
+// ixp_member_info, ixp_port_info).
 // Pure: rows of the local store in, lines out; no clock, no I/O. Raw octet counters travel as
 // decimal strings into integer fields, never through a JS number. Timestamps are milliseconds.
 //
@@ -367,4 +368,19 @@ export function v2DeleteBody(d: FigureDeleteLP): { start: string; stop: string; 
     stop: new Date(Math.trunc(d.to) - 1).toISOString(),
     predicate: `_measurement=${predicateString(d.measurement)} AND ixp=${predicateString(d.ixp)}${asn}`,
   };
+}
+
+/** One p2p_windows row of the local store: what the receiver saw of one switch in one 5-minute window. */
+export interface P2pWindowRowLP { t: number; switch: string; datagrams: number; samples: number; dropped: number; not_ingress: number; no_frame: number; rate_min: number | null; rate_max: number | null }
+
+/**
+ * One `ixp_p2p_window` line: tags ixp, switch; integer fields datagrams, samples, dropped, not_ingress, no_frame and,
+ * when the window had a flow sample, rate_min and rate_max (its lowest and highest sampling rate, 1:N); t = window
+ * start. The coverage of every ixp_p2p_5m figure: how many windows, samples and at which rates.
+ */
+export function p2pWindowLine(ixp: string, r: P2pWindowRowLP): string | null {
+  const f = new Fields();
+  f.int('datagrams', r.datagrams); f.int('samples', r.samples); f.int('dropped', r.dropped);
+  f.int('not_ingress', r.not_ingress); f.int('no_frame', r.no_frame); f.int('rate_min', r.rate_min); f.int('rate_max', r.rate_max);
+  return f.line(seriesKey('ixp_p2p_window', { ixp, switch: r.switch }), Math.trunc(r.t));
 }

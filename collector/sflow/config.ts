@@ -8,13 +8,15 @@ export interface SflowConfig {
   listen: string;
   /** SO_RCVBUF asked for, bytes. Default 8 MiB. */
   receiveBuffer: number;
+  /** Seconds between two reads of each switch's forwarding table over SNMP. Default 900 (15 minutes). */
+  fdbRefreshInterval: number;
   /** Agent address → switch name. Default none: every agent accepted, named by its address. */
   agents: { address: string; switch: string }[];
   /** Member router MACs by ASN. Default none. */
   macs: { mac: string; asn: number }[];
 }
 
-export const SFLOW_DEFAULTS: SflowConfig = { listen: '0.0.0.0:6343', receiveBuffer: 8 * 1024 * 1024, agents: [], macs: [] };
+export const SFLOW_DEFAULTS: SflowConfig = { listen: '0.0.0.0:6343', receiveBuffer: 8 * 1024 * 1024, fdbRefreshInterval: 900, agents: [], macs: [] };
 
 /** Problems as "path: message", like the loader's. */
 export function sflowProblems(cfg: Config): string[] {

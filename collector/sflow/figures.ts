@@ -16,8 +16,10 @@ export interface PairFigure {
 
 export interface MemberFigure {
   label: string; sent: number; received: number; ipv4: number; ipv6: number; samples: number;
-  /** IPv6 bytes over IPv4+IPv6 bytes it sent and received; null when none. */
+  /** IPv6 bytes over all bytes it sent and received; null when none. */
   ipv6Share: number | null;
+  /** Absolute standard error of ipv6Share (as {@link shareOf}); null when none. */
+  ipv6Error: number | null;
 }
 
 export interface Share { share: number | null; error: number | null; samples: number }
@@ -27,7 +29,7 @@ export interface PeeringFigures {
   samples: number;
   pairs: PairFigure[];
   members: MemberFigure[];
-  /** Of all bytes (IPv4+IPv6), the IPv6 part. */
+  /** IPv6 bytes over all bytes in the matrix (IPv4, IPv6 and other frames, unknown MACs included). */
   ipv6: Share;
   /** Bytes whose source or destination MAC maps to no member, over all bytes. */
   unknown: Share;
@@ -53,10 +55,11 @@ export function peeringFigures(rows: P2pTotal[], members: MemberInfo[]): Peering
   const pairs = new Map<string, PairFigure>();
   const per = new Map<string, MemberFigure>();
   const content = new Set(members.filter((m) => m.category === 'content').map((m) => m.label));
-  let total = 0, samples = 0, v6 = 0, v6n = 0, v4 = 0, v4n = 0, unk = 0, unkn = 0, cont = 0, contn = 0;
+  const v6samples = new Map<string, number>();
+  let total = 0, samples = 0, v6 = 0, v6n = 0, unk = 0, unkn = 0, cont = 0, contn = 0;
   const memberFig = (label: string) => {
     let m = per.get(label);
-    if (!m) { m = { label, sent: 0, received: 0, ipv4: 0, ipv6: 0, samples: 0, ipv6Share: null }; per.set(label, m); }
+    if (!m) { m = { label, sent: 0, received: 0, ipv4: 0, ipv6: 0, samples: 0, ipv6Share: null, ipv6Error: null }; per.set(label, m); v6samples.set(label, 0); }
     return m;
   };
   for (const r of rows) {
@@ -64,7 +67,7 @@ export function peeringFigures(rows: P2pTotal[], members: MemberInfo[]): Peering
     let p = pairs.get(k);
     if (!p) { p = { src: r.src, dst: r.dst, bytes: 0, ipv4: 0, ipv6: 0, other: 0, samples: 0, error: null }; pairs.set(k, p); }
     p.bytes += r.bytes; p.samples += r.samples;
-    if (r.ip === 'ipv4') { p.ipv4 += r.bytes; v4 += r.bytes; v4n += r.samples; }
+    if (r.ip === 'ipv4') p.ipv4 += r.bytes;
     else if (r.ip === 'ipv6') { p.ipv6 += r.bytes; v6 += r.bytes; v6n += r.samples; }
     else p.other += r.bytes;
     total += r.bytes; samples += r.samples;
@@ -74,16 +77,21 @@ export function peeringFigures(rows: P2pTotal[], members: MemberInfo[]): Peering
       if (label === UNKNOWN) continue;
       const m = memberFig(label);
       m[dir] += r.bytes; m.samples += r.samples;
-      if (r.ip === 'ipv4') m.ipv4 += r.bytes; else if (r.ip === 'ipv6') m.ipv6 += r.bytes;
+      if (r.ip === 'ipv4') m.ipv4 += r.bytes;
+      else if (r.ip === 'ipv6') { m.ipv6 += r.bytes; v6samples.set(label, v6samples.get(label)! + r.samples); }
     }
   }
   for (const p of pairs.values()) p.error = err(p.samples);
-  for (const m of per.values()) m.ipv6Share = m.ipv4 + m.ipv6 > 0 ? m.ipv6 / (m.ipv4 + m.ipv6) : null;
+  for (const m of per.values()) {
+    const n6 = v6samples.get(m.label)!;
+    const s = shareOf(m.ipv6, n6, m.sent + m.received - m.ipv6, m.samples - n6);
+    m.ipv6Share = s.share; m.ipv6Error = s.error;
+  }
   return {
     totalBytes: total, samples,
     pairs: [...pairs.values()].sort((a, b) => b.bytes - a.bytes || a.src.localeCompare(b.src) || a.dst.localeCompare(b.dst)),
     members: [...per.values()].sort((a, b) => b.sent + b.received - (a.sent + a.received) || a.label.localeCompare(b.label)),
-    ipv6: shareOf(v6, v6n, v4, v4n),
+    ipv6: shareOf(v6, v6n, total - v6, samples - v6n),
     unknown: shareOf(unk, unkn, total - unk, samples - unkn),
     localContent: shareOf(cont, contn, total - cont, samples - contn),
   };

@@ -1,6 +1,6 @@
 // The sFlow component: receives datagrams (receiver.ts), keeps one matrix per switch for the current
 // 5-minute window (matrix.ts), writes each window when it closes (store.ts), and re-reads the switches'
-// forwarding tables on a schedule (fdb.ts) so MACs map to members. No maths here: it only wires them.
+// forwarding tables every sflow.fdbRefreshInterval seconds (fdb.ts) so MACs map to members. No maths here: it only wires them.
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/types.ts';
 import { getLogger, type Logger } from '../log.ts';
@@ -19,8 +19,6 @@ export interface SflowDeps {
   log?: Logger;
   now?: () => number;
   createSnmpClient?: (t: SnmpTarget) => SnmpClient;
-  /** How often the forwarding tables are re-read, ms (default 15 minutes). */
-  fdbEveryMs?: number;
 }
 
 export interface SflowStatus {
@@ -172,7 +170,7 @@ export function createSflow(config: Config, deps: SflowDeps): Sflow {
       closeTimer = setTimeout(tick, WINDOW_MS - (now() % WINDOW_MS) + 1000);
       closeTimer.unref();
       void sflow.refreshFdb();
-      fdbTimer = setInterval(() => { void sflow.refreshFdb(); }, deps.fdbEveryMs ?? 900_000);
+      fdbTimer = setInterval(() => { void sflow.refreshFdb(); }, cfg.fdbRefreshInterval * 1000);
       fdbTimer.unref();
     },
     async stop() {

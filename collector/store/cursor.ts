@@ -7,7 +7,7 @@ import type { DB } from './sqlite.ts';
  * Tables that are forwarded, each with a seq column and a time column. `figures` is the outbox
  * figures_outbox (migration 009): its seq orders member windows, months, metadata and deletes.
  */
-export const FORWARDED = ['polls', 'rates', 'rollups', 'latency', 'p2p', 'figures'] as const;
+export const FORWARDED = ['polls', 'rates', 'rollups', 'latency', 'p2p', 'p2p_windows', 'figures'] as const;
 export type ForwardedTable = (typeof FORWARDED)[number];
 
 /** The acknowledged seq of `table`, or undefined when forwarding never started. */

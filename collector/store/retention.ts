@@ -28,6 +28,7 @@ export function runRetention(db: DB, days: RetentionDays, now: number): Record<F
     // The figures outbox holds pointers only (the rows live in member_windows/member_months): what InfluxDB
     // acknowledged is not needed again. Without a cursor (never forwarded) nothing is deleted.
     figures: figuresOutboxRetention(db),
+    p2p_windows: del('p2p_windows', now - days.rollupDays * DAY),
   }))();
 }
 

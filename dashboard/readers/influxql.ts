@@ -43,8 +43,12 @@ export function lit(v: string): string {
   return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-/** Creates a reader for the InfluxDB of `cfg` (database, or bucket through the v1 compatibility API). */
-export function createInfluxReader(cfg: InfluxConfig, opts: { fetch?: typeof fetch; timeoutMs?: number } = {}): Reader {
+/** One InfluxQL statement's series, as InfluxDB answers it. */
+export type InfluxQuery = (q: string) => Promise<Series[]>;
+export type { Series as InfluxSeries };
+
+/** Sends one InfluxQL SELECT to the InfluxDB of `cfg` (epoch ms); throws InfluxReadError naming the server. */
+export function createInfluxQuery(cfg: InfluxConfig, opts: { fetch?: typeof fetch; timeoutMs?: number } = {}): InfluxQuery {
   const f = opts.fetch ?? fetch;
   const base = cfg.url.replace(/\/+$/, '');
   const db = cfg.database ?? cfg.bucket ?? 'ixmeter';
@@ -68,6 +72,12 @@ export function createInfluxReader(cfg: InfluxConfig, opts: { fetch?: typeof fet
     if (!res.ok || err) throw new InfluxReadError(`InfluxDB ${base}: HTTP ${res.status}: ${String(err ?? '').slice(0, 200)}`);
     return json.results?.[0]?.series ?? [];
   }
+  return query;
+}
+
+/** Creates a reader for the InfluxDB of `cfg` (database, or bucket through the v1 compatibility API). */
+export function createInfluxReader(cfg: InfluxConfig, opts: { fetch?: typeof fetch; timeoutMs?: number } = {}): Reader {
+  const query = createInfluxQuery(cfg, opts);
 
   const ports = (ps: PortRef[]): string => `(${ps.map((p) => `("switch" = ${lit(p.switch)} AND "port" = ${lit(p.port)})`).join(' OR ')})`;
   const range = (from: number, to: number): string => `time >= ${Math.trunc(from)}ms AND time < ${Math.trunc(to)}ms`;

@@ -1,6 +1,7 @@
 // CSV rendering of impact reports: one row per member and one total row per IXP, numbers at full
 // precision so the file parses back to the same figures (parseReportCsv). Pure.
 import type { ReportModel } from './model.ts';
+import { PEERING_CSV_COLUMNS, peeringCsvCells } from './peering.ts';
 
 /** The CSV columns, in order. */
 export const CSV_COLUMNS = [
@@ -9,6 +10,8 @@ export const CSV_COLUMNS = [
   'coverage', 'resolution_s', 'ports', 'capacity_mbps',
   // Part-month figures: the connected share and, for a month in progress, the projections (empty otherwise).
   'connected_share', 'transit_saved_projected', 'net_saved_projected',
+  // sFlow (reports/peering.ts): IPv6 share and measured local content share with their errors and coverage.
+  ...PEERING_CSV_COLUMNS,
 ] as const;
 
 type Cell = string | number | boolean | null | undefined;
@@ -30,12 +33,12 @@ export function renderCsv(reports: ReportModel | ReportModel[]): string {
     for (const m of r.members) {
       lines.push([r.ixp.id, r.period.month, r.currency, 'member', m.asn, m.name, m.category, m.buysTransit, m.bytes, m.bytesReceived,
         m.p95InMbps, m.p95OutMbps, m.p95Mbps, m.transitSaved, m.netSaved, m.portFee, null, m.coverage, m.resolution, m.ports, m.capacityMbps,
-        m.connectedShare, m.transitSavedProjected, m.netSavedProjected].map(cell).join(','));
+        m.connectedShare, m.transitSavedProjected, m.netSavedProjected, ...peeringCsvCells(r, m.asn)].map(cell).join(','));
     }
     const x = r.ixp;
     lines.push([x.id, r.period.month, r.currency, 'total', null, x.name, null, null, x.bytes, null,
       x.p95InMbps, x.p95OutMbps, x.p95Mbps, x.transitSaved, x.netSaved, x.portFees, x.localContentShare, x.coverage, x.resolution, r.capacity.ports, r.capacity.capacityMbps,
-      null, x.transitSavedProjected, x.netSavedProjected].map(cell).join(','));
+      null, x.transitSavedProjected, x.netSavedProjected, ...peeringCsvCells(r)].map(cell).join(','));
   }
   return lines.join('\r\n') + '\r\n';
 }

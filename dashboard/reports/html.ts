@@ -2,6 +2,7 @@
 // external resource) that also prints to PDF. Every text from switches or member lists is escaped.
 import { categoryLabel, formatters, partMonthText, shortMonth, STRINGS, STRINGS2 } from './i18n.ts';
 import type { ReportModel } from './model.ts';
+import { peeringFigureRows, peeringHtml } from './peering.ts';
 import { barChart, esc, hbarChart, lineChart } from './svg.ts';
 
 /** The reports' inline stylesheet (monthly and annual pages share it). */
@@ -37,6 +38,7 @@ ${row(s.p95, f.mbps(x.p95Mbps), `${s.p95In} ${f.mbps(x.p95InMbps)}; ${s.p95Out} 
 ${row(s.saved, f.mbps(savedMbps), `${s.savedGross} ${proj(x.transitSaved, x.transitSavedProjected)}; ${s.savedNet} ${proj(x.netSaved, x.netSavedProjected)}; ${s.portFees} ${f.money(x.portFees)}`)}
 ${row(s.peakMethod, f.money(x.peakMethodSaved))}
 ${row(s.content, f.pct(x.localContentShare), `${f.month(r.growth.previousMonth.month)}: ${f.pct(r.localContent.previousMonth)}; ${f.month(r.growth.previousYear.month)}: ${f.pct(r.localContent.previousYear)}`)}
+${peeringFigureRows(r)}
 ${row(s.members, String(r.membership.count), `${s.newMembers}: ${r.membership.new.map((m) => `${m.name} (AS${m.asn})`).join(', ') || s.none}`)}
 ${row(s.capacity, f.mbps(r.capacity.capacityMbps), `${r.capacity.ports} ${s.ports.toLowerCase()}; ${s.utilisation}: ${s.meanUtil} ${f.pct(r.capacity.meanUtilisation)}, ${s.p95Util} ${f.pct(r.capacity.p95Utilisation)}, ${s.peakUtil} ${f.pct(r.capacity.peakUtilisation)}`)}
 ${row(s.availability, f.pct(r.availability.trafficFlowing), `${s.trafficFlowing}; ${s.collectors}: ${r.availability.collectorsReporting === null ? s.notRecorded : f.pct(r.availability.collectorsReporting)}`)}
@@ -53,6 +55,7 @@ ${hbarChart(r.members.filter((m) => m.transitSaved > 0).sort((a, b) => b.transit
 ${members}
 <tr class="total"><td>${esc(s.total)}</td><td></td><td></td><td></td><td class="n">${esc(f.bytes(x.bytes))}</td><td class="n">${esc(f.bytes(r.members.reduce((a, m) => a + m.bytesReceived, 0)))}</td><td></td><td class="n">${esc(f.mbps(x.p95Mbps))}</td><td class="n">${esc(proj(x.transitSaved, x.transitSavedProjected))}</td><td class="n">${esc(proj(x.netSaved, x.netSavedProjected))}</td><td class="n">${esc(f.pct(x.coverage))}</td><td class="n">${esc(f.resolution(x.resolution))}</td></tr>
 </table>
+${peeringHtml(r)}
 <h2>${esc(s.methodology)}</h2>
 <ul data-testid="methodology">
 <li><b>P95.</b> ${esc(r.method.p95)}</li>

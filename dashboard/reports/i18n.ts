@@ -263,3 +263,38 @@ export function coveragePct(c: number): string {
   const r = Math.round(c * 100);
   return r === 0 && c > 0 ? '< 1 %' : `${r} %`;
 }
+
+// ---------------------------------------------------------------- sFlow: IPv6 share and measured local content (reports/peering.ts)
+
+/** Labels, method text and headline templates of the report's sFlow section. Templates take {name} slots. */
+export const STRINGS_PEERING = {
+  en: {
+    title: 'IPv6 and measured local content (sFlow)', ipv6: 'IPv6 share (sFlow)', contentMeasured: 'Local content share, measured (sFlow peer-to-peer matrix)',
+    contentPorts: 'port counters', rate: 'sampling rate', samples: 'samples', windows: 'of the 5-minute windows with sFlow', unknown: 'bytes of unknown MACs',
+    members: 'IPv6 share per member (sFlow)', exchanged: 'Bytes sent and received', ipv6Bytes: 'IPv6 bytes', error: 'error',
+    method: "From sFlow v5 samples of the member ports on ingress, each scaled by the packets its source saw since its previous sample (as pmacct's sfacctd renormalises), MACs mapped to members. IPv6 share: IPv6 bytes over all bytes in the matrix (a member's: over all it sent and received). Measured local content: bytes content members sent to the other members over all bytes exchanged (the port-based figure counts what content ports sent into the IXP). Each is an estimate: its error (±, one standard error) comes from about 1/√samples.",
+    headIpv6: 'IPv6 made up {pct} (± {err}) of the traffic exchanged at {ixp} in {month}, measured from sFlow samples ({rate}, {n} samples, {cov} of the 5-minute windows).',
+    headContent: 'Measured from the peer-to-peer matrix, content members sent {pct} (± {err}) of the bytes exchanged (port counters: {ports}).',
+  },
+  fr: {
+    title: 'IPv6 et contenu local mesuré (sFlow)', ipv6: 'Part IPv6 (sFlow)', contentMeasured: 'Part du contenu local, mesurée (matrice pair à pair sFlow)',
+    contentPorts: 'compteurs des ports', rate: "taux d'échantillonnage", samples: 'échantillons', windows: 'des fenêtres de 5 minutes avec sFlow', unknown: 'octets de MAC inconnues',
+    members: 'Part IPv6 par membre (sFlow)', exchanged: 'Octets envoyés et reçus', ipv6Bytes: 'Octets IPv6', error: 'erreur',
+    method: "D'après les échantillons sFlow v5 des ports membres en entrée, chacun multiplié par les paquets vus par sa source depuis son échantillon précédent (comme sfacctd de pmacct), les MAC attribuées aux membres. Part IPv6 : octets IPv6 sur tous les octets de la matrice (pour un membre : sur tout ce qu'il a envoyé et reçu). Contenu local mesuré : octets envoyés par les membres de contenu aux autres membres sur tous les octets échangés (le chiffre des ports compte ce que les ports de contenu ont envoyé dans l'IXP). Chaque chiffre est une estimation : son erreur (±, un écart type) vient d'environ 1/√échantillons.",
+    headIpv6: "L'IPv6 a représenté {pct} (± {err}) du trafic échangé à {ixp} en {month}, mesuré par échantillons sFlow ({rate}, {n} échantillons, {cov} des fenêtres de 5 minutes).",
+    headContent: 'Mesurée sur la matrice pair à pair, la part envoyée par les membres de contenu est de {pct} (± {err}) des octets échangés (compteurs des ports : {ports}).',
+  },
+  pt: {
+    title: 'IPv6 e conteúdo local medido (sFlow)', ipv6: 'Quota IPv6 (sFlow)', contentMeasured: 'Quota de conteúdo local, medida (matriz par a par sFlow)',
+    contentPorts: 'contadores das portas', rate: 'taxa de amostragem', samples: 'amostras', windows: 'das janelas de 5 minutos com sFlow', unknown: 'bytes de MAC desconhecidos',
+    members: 'Quota IPv6 por membro (sFlow)', exchanged: 'Bytes enviados e recebidos', ipv6Bytes: 'Bytes IPv6', error: 'erro',
+    method: 'A partir das amostras sFlow v5 das portas dos membros à entrada, cada uma multiplicada pelos pacotes que a sua fonte viu desde a amostra anterior (como o sfacctd do pmacct), com os MAC atribuídos aos membros. Quota IPv6: bytes IPv6 sobre todos os bytes da matriz (de um membro: sobre tudo o que enviou e recebeu). Conteúdo local medido: bytes enviados pelos membros de conteúdo aos outros membros sobre todos os bytes trocados (o valor das portas conta o que as portas de conteúdo enviaram para o IXP). Cada valor é uma estimativa: o seu erro (±, um desvio padrão) vem de cerca de 1/√amostras.',
+    headIpv6: 'O IPv6 representou {pct} (± {err}) do tráfego trocado no {ixp} em {month}, medido por amostras sFlow ({rate}, {n} amostras, {cov} das janelas de 5 minutos).',
+    headContent: 'Medida na matriz par a par, a quota enviada pelos membros de conteúdo foi de {pct} (± {err}) dos bytes trocados (contadores das portas: {ports}).',
+  },
+} as const satisfies Record<ReportLang, Record<string, string>>;
+
+/** Fills a template's {name} slots. */
+export function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
+}

@@ -3,9 +3,11 @@
 // Reads only; the CLI (`ixmeter report`) and the dashboard server both call these.
 import type { IxpConfig } from '../../collector/config/types.ts';
 import type { Reader } from '../readers/reader.ts';
+import type { PeeringReader } from '../readers/peering.ts';
 import { loadReportInput } from './data.ts';
 import { growthReason, headlines, methodTexts, partMonthText } from './i18n.ts';
 import { computeReport, type GrowthFigure, type ReportLang, type ReportMember, type ReportModel } from './model.ts';
+import { loadPeeringSection, peeringHeadlines } from './peering.ts';
 
 /** A growth figure with its reason in the report's language when it is not comparable. */
 function withReason(g: GrowthFigure, lang: ReportLang): GrowthFigure {
@@ -29,6 +31,8 @@ export interface BuildReportOptions {
   ixp: Pick<IxpConfig, 'id' | 'name' | 'country' | 'timezone' | 'currency' | 'transitPricePerMbps'> & { launched?: string };
   /** Names, categories and join dates of the members (membersOfRegistry / membersOfConfig). */
   members: ReportMember[];
+  /** The sFlow matrix (the IPv6 share and measured local content section); none: no such section. */
+  peering?: PeeringReader;
   /** 'YYYY-MM', in the IXP's time zone. */
   month: string;
   lang?: ReportLang;
@@ -45,13 +49,15 @@ export async function buildReport(o: BuildReportOptions): Promise<ReportModel> {
   const { sources, ...computed } = computeReport(input);
   const g = computed.growth;
   const figures = { ...computed, growth: { previousMonth: withReason(g.previousMonth, lang), previousYear: withReason(g.previousYear, lang) } };
+  const peering = o.peering ? await loadPeeringSection(o.peering, ixp.id, { from: input.from, to: input.to, now, lang, members: figures.members }) : null;
   const base: Omit<ReportModel, 'headlines'> = {
     ...figures,
+    ...(peering ? { peering } : {}),
     lang,
     method: { ...methodTexts(lang), partMonth: partMonthText(lang), sources, resolution: figures.ixp.resolution },
     generatedAt: new Date(now).toISOString(),
   };
-  return { ...base, headlines: headlines(base) };
+  return { ...base, headlines: [...headlines(base), ...peeringHeadlines(base)] };
 }
 
 /** The JSON contract: one report, or `{reports: [...]}` for several IXPs. */

@@ -6,6 +6,7 @@ import type { MonthRow } from '../../collector/figures/months.ts';
 import type { MemberCategory } from '../../collector/config/types.ts';
 import { forecastCrossing, type Forecast, type MonthUtil } from '../../collector/figures/forecast.ts';
 import type { MemberInfo } from '../../collector/members/registry.ts';
+import type { PeeringSection } from './peering.ts';
 
 /** The languages reports are written in. */
 export type ReportLang = 'en' | 'fr' | 'pt';
@@ -121,6 +122,8 @@ export interface ReportModel {
    * the month its fitted growth reaches 80 % (collector/figures/forecast.ts), soonest first.
    */
   capacityForecasts?: PortForecast[];
+  /** sFlow (reports/peering.ts): the IPv6 share and the measured local content share; absent without sFlow data. */
+  peering?: PeeringSection;
   /** Sentences ready to paste into an annual impact report, in `lang`. */
   headlines: string[];
   generatedAt: string;

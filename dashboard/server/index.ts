@@ -9,6 +9,7 @@ import { getLogger, type Logger } from '../../collector/log.ts';
 import type { Reader } from '../readers/reader.ts';
 import { createSqliteReader } from '../readers/sqlite.ts';
 import { createInfluxReader } from '../readers/influxql.ts';
+import { createInfluxPeeringReader, createSqlitePeeringReader, type PeeringReader } from '../readers/peering.ts';
 import { createApp } from './app.ts';
 import { reportRoutes } from './routes/report.ts';
 import { latencyRoutes } from './routes/latency.ts';
@@ -93,12 +94,14 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
         describeTimer.unref();
       }
       const version = VERSION;
+      // The sFlow matrix: the local store's, or InfluxDB's on a central dashboard (dashboard.reader: influxdb).
+      const peering = db ? createSqlitePeeringReader(db) : reader.kind === 'influxdb' && cfg.influxdb ? createInfluxPeeringReader(cfg.influxdb) : undefined;
       const app = createApp({
         service, users: deps.users ?? createUserStore(cfg.dashboard.usersFile), readerKind: reader.kind,
         trustProxy: cfg.dashboard.trustProxy, webDir: deps.webDir, version, log, now: deps.now,
         publicTtl: cfg.dashboard.publicCacheSeconds,
         // The monthly impact report (GET /api/ixps/:ixp/report), then any further routers.
-        routes: [reportRouter, latencyRouter, peeringRouter, ...(deps.routes ?? [])].map((make) => (h) => make({ ...h, service, db, ixps, cfg })),
+        routes: [reportRouter(peering), latencyRouter, peeringRouter(peering), ...(deps.routes ?? [])].map((make) => (h) => make({ ...h, service, db, ixps, cfg })),
       });
       const listen = deps.listen ?? cfg.dashboard.listen ?? '0.0.0.0:3000';
       const i = listen.lastIndexOf(':');
@@ -138,11 +141,12 @@ export interface RouteHooks {
 }
 
 /** Mounts the report route: over the local store the registry names the members (with their sources), else what the collectors forwarded. */
-function reportRouter(h: RouteHooks) {
-  return reportRoutes({
+function reportRouter(peering: PeeringReader | undefined) {
+  return (h: RouteHooks) => reportRoutes({
     principal: h.principal,
     now: h.now,
     service: h.service,
+    peering: (id) => (peering?.kind === 'influxdb' || id === h.ixps[0]?.ixp.id ? peering : undefined),
     members: (id) => {
       const c = h.service.ctx(id)!;
       if (h.db && id === h.ixps[0]?.ixp.id) {
@@ -190,12 +194,15 @@ function latencyRouter(h: RouteHooks) {
   return latencyRoutes({ principal: h.principal, now: h.now, ixps: h.ixps, db: (id) => (has && id === h.ixps[0]?.ixp.id ? h.db : undefined) });
 }
 
-/** Mounts the sFlow peering route (GET /api/ixps/:ixp/peering) over the dashboard's own store handle. */
-function peeringRouter(h: RouteHooks) {
-  return peeringRoutes({
+/**
+ * Mounts the sFlow peering route (GET /api/ixps/:ixp/peering) over `reader`: the local store's matrix (the config's
+ * own IXP only, the first context) or InfluxDB's (every IXP, by its tag).
+ */
+function peeringRouter(reader: PeeringReader | undefined) {
+  return (h: RouteHooks) => peeringRoutes({
     principal: h.principal,
     now: h.now,
-    db: (id) => (id === h.ixps[0]?.ixp.id ? h.db : undefined),
-    ixp: (id) => h.ixps.find((x) => x.ixp.id === id),
+    peering: (id) => (reader?.kind === 'influxdb' || id === h.ixps[0]?.ixp.id ? reader : undefined),
+    ixp: (id) => h.service.ctx(id),
   });
 }

@@ -13,6 +13,7 @@ import { createUserStore, hashPassword, saveUsers } from '../../dashboard/server
 import { createSqliteReader } from '../../dashboard/readers/sqlite.ts';
 import { latencyRoutes } from '../../dashboard/server/routes/latency.ts';
 import { peeringRoutes } from '../../dashboard/server/routes/peering.ts';
+import { createSqlitePeeringReader } from '../../dashboard/readers/peering.ts';
 import type { IxpContext } from '../../dashboard/server/service.ts';
 import { freeTcpPort } from '../helpers/ports.ts';
 import { IXP, IXP2, MEMBERS, writeFixture } from './fixture.ts';
@@ -98,7 +99,7 @@ export async function startFixtureDashboard(): Promise<FixtureDashboard> {
     // The latency and peering routes over the same store, as serve mounts them.
     const routes = [
       (h: { principal: Parameters<typeof latencyRoutes>[0]['principal']; now: () => number }) => latencyRoutes({ principal: h.principal, now: h.now, ixps, db: own }),
-      (h: { principal: Parameters<typeof latencyRoutes>[0]['principal']; now: () => number }) => peeringRoutes({ principal: h.principal, now: h.now, db: own, ixp: (id) => ixps.find((x) => x.ixp.id === id) }),
+      (h: { principal: Parameters<typeof latencyRoutes>[0]['principal']; now: () => number }) => peeringRoutes({ principal: h.principal, now: h.now, peering: (id) => (id === IXP.id ? createSqlitePeeringReader(store) : undefined), ixp: (id) => ixps.find((x) => x.ixp.id === id) }),
     ];
     const app = createApp({ service, users: createUserStore(usersFile), readerKind: 'sqlite', loginLimit: 1000, routes });
     const port = await freeTcpPort();

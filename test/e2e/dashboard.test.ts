@@ -12,6 +12,8 @@ import { createApp } from '../../dashboard/server/app.ts';
 import { createService } from '../../dashboard/server/service.ts';
 import { createUserStore, hashPassword, saveUsers } from '../../dashboard/server/users.ts';
 import { createSqliteReader } from '../../dashboard/readers/sqlite.ts';
+import { createSqlitePeeringReader } from '../../dashboard/readers/peering.ts';
+import { peeringRoutes } from '../../dashboard/server/routes/peering.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
 import { freeTcpPort } from '../helpers/ports.ts';
 import { EVIL, IXP, IXP2, MEMBERS, writeFixture } from './fixture.ts';
@@ -48,7 +50,10 @@ beforeAll(async () => {
     { username: 'operator', role: 'operator', ixp: IXP.id, hash },
     { username: 'reporter', role: 'reporter', hash },
   ]);
-  const app = createApp({ service, users: createUserStore(usersFile), readerKind: 'sqlite', loginLimit: 100 });
+  // The peering route over the same store, as serve mounts it (the overview and impact pages ask it for the sFlow figures).
+  const peering = createSqlitePeeringReader(db);
+  const app = createApp({ service, users: createUserStore(usersFile), readerKind: 'sqlite', loginLimit: 100,
+    routes: [({ principal, now }) => peeringRoutes({ principal, now, peering: (id) => (id === IXP.id ? peering : undefined), ixp: (id) => service.ctx(id) })] });
   const port = await freeTcpPort();
   server = await new Promise<Server>((resolve) => { const s = app.listen(port, '127.0.0.1', () => resolve(s)); });
   base = `http://127.0.0.1:${port}`;

@@ -263,6 +263,18 @@ const en = {
   'peering.col.received': "Received",
   'peering.errorNote': "Each figure is estimated from sampled packets: ± is one standard error, about 1/√samples of the figure.",
   'peering.contentNote': "Bytes sent by members of category content to the others, over all bytes exchanged, from the sFlow matrix. The Impact page shows the port-based figure (all bytes content members send into the IXP) beside it.",
+  // sFlow figures on the overview and impact pages (sflow-figures.ts)
+  'sflow.ipv6Headline': 'IPv6 share, {month} (sFlow)',
+  'sflow.ipv6.note': 'IPv6 bytes over all bytes exchanged across the IXP, estimated from sFlow samples of the member ports; ± is one standard error (about 1/√samples).',
+  'sflow.coverage': '{pct} of the five-minute windows, {samples} samples, sampling 1:{rate}',
+  'sflow.coverageShort': '{pct} of windows, 1:{rate}',
+  'impact.col.contentPorts': 'Local content (port counters)',
+  'impact.col.contentSflow': 'Local content (sFlow, measured)',
+  'impact.col.ipv6': 'IPv6 share (sFlow)',
+  'impact.contentPorts.note': 'Port counters: bytes sent into the IXP by content members’ ports over all bytes sent; coverage is the share of the month’s port samples (coverage column).',
+  'impact.contentSflow.note': 'Measured with sFlow: bytes content members sent to the other members over all bytes exchanged, from the peer-to-peer matrix; ± one standard error (about 1/√samples); coverage: five-minute windows with sFlow data, and the sampling rate.',
+  'impact.ipv6.note': 'IPv6 bytes over all bytes in the sFlow matrix; ± one standard error; same coverage as the measured local content.',
+  'impact.noSflow': 'no sFlow data',
 } as const;
 
 /** A UI string key. */

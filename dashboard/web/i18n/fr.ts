@@ -264,5 +264,17 @@ const fr: Messages = {
   'peering.col.received': "Reçu",
   'peering.errorNote': "Chaque chiffre est estimé à partir de paquets échantillonnés : ± est un écart-type, environ 1/√échantillons du chiffre.",
   'peering.contentNote': "Octets envoyés par les membres de catégorie contenu aux autres, sur tous les octets échangés, d’après la matrice sFlow. La page Impact montre à côté le chiffre par ports (tous les octets que les membres de contenu envoient dans l’IXP).",
+  // sFlow figures on the overview and impact pages (sflow-figures.ts)
+  'sflow.ipv6Headline': 'Part IPv6, {month} (sFlow)',
+  'sflow.ipv6.note': 'Octets IPv6 sur tous les octets échangés à l’IXP, estimés d’après les échantillons sFlow des ports membres ; ± est un écart-type (environ 1/√échantillons).',
+  'sflow.coverage': '{pct} des fenêtres de cinq minutes, {samples} échantillons, échantillonnage 1:{rate}',
+  'sflow.coverageShort': '{pct} des fenêtres, 1:{rate}',
+  'impact.col.contentPorts': 'Contenu local (compteurs des ports)',
+  'impact.col.contentSflow': 'Contenu local (sFlow, mesuré)',
+  'impact.col.ipv6': 'Part IPv6 (sFlow)',
+  'impact.contentPorts.note': 'Compteurs des ports : octets envoyés dans l’IXP par les ports des membres de contenu sur tous les octets envoyés ; la couverture est la part des mesures de ports du mois (colonne couverture).',
+  'impact.contentSflow.note': 'Mesuré par sFlow : octets envoyés par les membres de contenu aux autres membres sur tous les octets échangés, d’après la matrice pair à pair ; ± un écart-type (environ 1/√échantillons) ; couverture : fenêtres de cinq minutes avec des données sFlow, et le taux d’échantillonnage.',
+  'impact.ipv6.note': 'Octets IPv6 sur tous les octets de la matrice sFlow ; ± un écart-type ; même couverture que le contenu local mesuré.',
+  'impact.noSflow': 'pas de données sFlow',
 };
 export default fr;

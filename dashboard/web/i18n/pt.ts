@@ -264,5 +264,17 @@ const pt: Messages = {
   'peering.col.received': "Recebido",
   'peering.errorNote': "Cada valor é estimado a partir de pacotes amostrados: ± é um desvio-padrão, cerca de 1/√amostras do valor.",
   'peering.contentNote': "Bytes enviados pelos membros da categoria conteúdo aos outros, sobre todos os bytes trocados, a partir da matriz sFlow. A página Impacto mostra ao lado o valor por portas (todos os bytes que os membros de conteúdo enviam para o IXP).",
+  // sFlow figures on the overview and impact pages (sflow-figures.ts)
+  'sflow.ipv6Headline': 'Quota IPv6, {month} (sFlow)',
+  'sflow.ipv6.note': 'Bytes IPv6 sobre todos os bytes trocados no IXP, estimados a partir das amostras sFlow das portas dos membros; ± é um desvio padrão (cerca de 1/√amostras).',
+  'sflow.coverage': '{pct} das janelas de cinco minutos, {samples} amostras, amostragem 1:{rate}',
+  'sflow.coverageShort': '{pct} das janelas, 1:{rate}',
+  'impact.col.contentPorts': 'Conteúdo local (contadores das portas)',
+  'impact.col.contentSflow': 'Conteúdo local (sFlow, medido)',
+  'impact.col.ipv6': 'Quota IPv6 (sFlow)',
+  'impact.contentPorts.note': 'Contadores das portas: bytes enviados para o IXP pelas portas dos membros de conteúdo sobre todos os bytes enviados; a cobertura é a parte das amostras de portas do mês (coluna cobertura).',
+  'impact.contentSflow.note': 'Medido com sFlow: bytes enviados pelos membros de conteúdo aos outros membros sobre todos os bytes trocados, a partir da matriz par a par; ± um desvio padrão (cerca de 1/√amostras); cobertura: janelas de cinco minutos com dados sFlow, e a taxa de amostragem.',
+  'impact.ipv6.note': 'Bytes IPv6 sobre todos os bytes da matriz sFlow; ± um desvio padrão; mesma cobertura do conteúdo local medido.',
+  'impact.noSflow': 'sem dados sFlow',
 };
 export default pt;

@@ -1,12 +1,17 @@
 // Reporters' impact overview: every IXP side by side for a month (traffic kept local, growth,
-// savings, local content share), with CSV/JSON export and a printable layout. IXP names are text only.
-import type { ImpactResponse, ImpactRow } from '../../api.ts';
+// savings, local content share from port counters and, where sFlow runs, measured from the peer-to-peer matrix,
+// and the IPv6 share), with CSV/JSON export and a printable layout. IXP names are text only.
+import type { ImpactResponse, ImpactRow, PeeringResponse } from '../../api.ts';
 import { apiUrl, get } from './api.ts';
 import { el, replace } from './dom.ts';
 import { bytes, mbps, money, month, pct, signedPct } from './format.ts';
 import { lang, t } from './i18n.ts';
 import { drawImpact } from './impact-chart.ts';
 import { card, chartCard, coverageBadge, notice, startPage, type Ctx } from './shell.ts';
+import { loadPeering, sflowCoverage, sflowCoverageShort, shareWithError } from './sflow-figures.ts';
+
+/** The impact answer and, per IXP, its sFlow answer for the same month (null: no sFlow data, or not visible). */
+interface Data { impact: ImpactResponse; peering: Map<string, PeeringResponse | null> }
 
 function prevMonth(ym: string): string {
   const [y, m] = ym.split('-').map(Number);
@@ -21,11 +26,16 @@ function csvCell(v: string | number | null): string {
 }
 
 /** The impact table as CSV (raw numbers, for pasting into a report). */
-export function impactCsv(r: ImpactResponse): string {
+export function impactCsv(r: ImpactResponse, peering: Map<string, PeeringResponse | null> = new Map()): string {
   const head = ['month', 'ixp', 'name', 'currency', 'bytes', 'bytes_prev_month', 'growth', 'p95_mbps', 'transit_saved', 'net_saved', 'local_content_share', 'members', 'coverage',
-    'complete', 'growth_reason', 'transit_saved_projected', 'net_saved_projected'];
-  const rows = r.ixps.map((x) => [r.month, x.ixp, x.name, x.currency, x.bytes, x.bytesPrevMonth, x.growth, x.p95.mbps, x.transitSaved, x.netSaved, x.localContentShare, x.members, x.coverage,
-    x.complete ? 1 : 0, x.growthReason ?? null, x.transitSavedProjected ?? null, x.netSavedProjected ?? null]);
+    'complete', 'growth_reason', 'transit_saved_projected', 'net_saved_projected',
+    'measured_local_content_share', 'measured_local_content_share_error', 'ipv6_share', 'ipv6_share_error', 'sflow_windows', 'sflow_expected_windows', 'sflow_samples'];
+  const rows = r.ixps.map((x) => {
+    const p = peering.get(x.ixp) ?? null;
+    return [r.month, x.ixp, x.name, x.currency, x.bytes, x.bytesPrevMonth, x.growth, x.p95.mbps, x.transitSaved, x.netSaved, x.localContentShare, x.members, x.coverage,
+      x.complete ? 1 : 0, x.growthReason ?? null, x.transitSavedProjected ?? null, x.netSavedProjected ?? null,
+      p?.localContent?.share ?? null, p?.localContent?.error ?? null, p?.ipv6.share ?? null, p?.ipv6.error ?? null, p?.coverage.windows ?? null, p?.coverage.expectedWindows ?? null, p?.coverage.samples ?? null];
+  });
   return [head, ...rows].map((row) => row.map((c) => csvCell(c as string | number | null)).join(',')).join('\r\n') + '\r\n';
 }
 
@@ -46,7 +56,7 @@ function growthCell(x: ImpactRow): HTMLElement {
 function savedCell(x: ImpactRow): HTMLElement {
   const net = el('div', { class: 'muted small' }, t('fig.net', { amount: money(x.netSaved, x.currency) }));
   if (x.complete || x.transitSavedProjected === undefined) return el('td', { class: 'num money' }, money(x.transitSaved, x.currency), net);
-  return el('td', { class: 'num money' }, `${money(x.transitSaved, x.currency)} ${t('pm.soFar')}`, net,
+  return el('td', { class: 'num money wrap' }, `${money(x.transitSaved, x.currency)} ${t('pm.soFar')}`, net,
     el('div', { class: 'muted small', 'data-testid': 'impact-projected' }, t('pm.projected', { amount: money(x.transitSavedProjected, x.currency), net: money(x.netSavedProjected ?? null, x.currency) })));
 }
 
@@ -73,7 +83,15 @@ function reportForm(r: ImpactResponse): HTMLElement {
   ]);
 }
 
-function render(ctx: Ctx, r: ImpactResponse, main: HTMLElement): void {
+/** A measured (sFlow) share cell: value ± error and its coverage, or "no sFlow data". */
+function sflowCell(p: PeeringResponse | null, share: 'localContent' | 'ipv6', testid: string): HTMLElement {
+  if (!p || (share === 'localContent' && !p.localContent)) return el('td', { class: 'num muted wrap', 'data-testid': testid }, t('impact.noSflow'));
+  return el('td', { class: 'num wrap', 'data-testid': testid }, shareWithError(share === 'ipv6' ? p.ipv6 : p.localContent),
+    el('div', { class: 'muted small', 'data-testid': `${testid}-coverage`, title: sflowCoverage(p) }, sflowCoverageShort(p)));
+}
+
+function render(ctx: Ctx, d: Data, main: HTMLElement): void {
+  const r = d.impact;
   const chart = chartCard(t('impact.chart'), 'chart-impact');
   const monthInput = el('input', { type: 'month', value: r.month, 'data-testid': 'impact-month', 'aria-label': t('impact.month') });
   monthInput.addEventListener('change', () => {
@@ -81,7 +99,7 @@ function render(ctx: Ctx, r: ImpactResponse, main: HTMLElement): void {
   });
   const csv = el('a', { class: 'btn btn-small', 'data-testid': 'impact-csv', download: `ixmeter-impact-${r.month}.csv`, href: '#' }, t('common.csv'));
   csv.addEventListener('click', () => {
-    const url = URL.createObjectURL(new Blob([impactCsv(r)], { type: 'text/csv;charset=utf-8' }));
+    const url = URL.createObjectURL(new Blob([impactCsv(r, d.peering)], { type: 'text/csv;charset=utf-8' }));
     csv.href = url;
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   });
@@ -93,7 +111,10 @@ function render(ctx: Ctx, r: ImpactResponse, main: HTMLElement): void {
     growthCell(x),
     el('td', { class: 'num' }, mbps(x.p95.mbps)),
     savedCell(x),
-    el('td', { class: 'num' }, pct(x.localContentShare, 1)),
+    // The port-based figure's coverage is the row's coverage (last column); the sFlow cells carry their own.
+    el('td', { class: 'num', 'data-testid': 'impact-content-ports' }, pct(x.localContentShare, 1)),
+    sflowCell(d.peering.get(x.ixp) ?? null, 'localContent', 'impact-content-sflow'),
+    sflowCell(d.peering.get(x.ixp) ?? null, 'ipv6', 'impact-ipv6'),
     el('td', { class: 'num' }, String(x.members)),
     el('td', { class: 'num' }, coverageBadge(x.coverage))));
   replace(main,
@@ -107,7 +128,8 @@ function render(ctx: Ctx, r: ImpactResponse, main: HTMLElement): void {
       el('div', { class: 'table-wrap' }, el('table', { class: 'table', 'data-testid': 'impact-table' },
         el('thead', {}, el('tr', {},
           el('th', {}, t('impact.col.ixp')), el('th', { class: 'num' }, t('impact.col.local')), el('th', { class: 'num' }, t('impact.col.growth')),
-          el('th', { class: 'num' }, t('impact.col.p95')), el('th', { class: 'num' }, t('impact.col.saved')), el('th', { class: 'num' }, t('impact.col.content')),
+          el('th', { class: 'num' }, t('impact.col.p95')), el('th', { class: 'num' }, t('impact.col.saved')), el('th', { class: 'num wrap' }, t('impact.col.contentPorts')),
+          el('th', { class: 'num wrap' }, t('impact.col.contentSflow')), el('th', { class: 'num wrap' }, t('impact.col.ipv6')),
           el('th', { class: 'num' }, t('members.title')), el('th', { class: 'num' }, t('impact.col.coverage')))),
         el('tbody', {}, ...rows))),
       el('ul', { class: 'notes' },
@@ -116,17 +138,21 @@ function render(ctx: Ctx, r: ImpactResponse, main: HTMLElement): void {
           ...r.ixps.filter((x) => x.growth === null).map((x) => el('div', { 'data-testid': 'impact-growth-reason', 'data-ixp': x.ixp }, `${x.name}: ${growthWhy(x)}`))),
         el('li', {}, el('strong', {}, t('impact.col.p95'), ': '), t('fig.p95.note')),
         el('li', {}, el('strong', {}, t('impact.col.saved'), ': '), `${t('fig.saved.note')} ${t('pm.partMonth.note')}`),
-        el('li', {}, el('strong', {}, t('impact.col.content'), ': '), t('fig.localContent.note'))),
+        el('li', { 'data-testid': 'impact-note-content-ports' }, el('strong', {}, t('impact.col.contentPorts'), ': '), t('impact.contentPorts.note')),
+        el('li', { 'data-testid': 'impact-note-content-sflow' }, el('strong', {}, t('impact.col.contentSflow'), ': '), t('impact.contentSflow.note')),
+        el('li', {}, el('strong', {}, t('impact.col.ipv6'), ': '), t('impact.ipv6.note'))),
     ]),
     r.ixps.length ? chart.card : null,
     r.ixps.length ? reportForm(r) : null);
   if (r.ixps.length) drawImpact(chart.canvas, r, month(prevMonth(r.month), true), month(r.month, true));
 }
 
-void startPage<ImpactResponse>({
+void startPage<Data>({
   id: 'impact', title: () => t('impact.title'), needsIxp: false, period: false, refresh: false, render,
-  load: (ctx) => {
+  load: async (ctx) => {
     const m = ctx.params.get('month');
-    return get<ImpactResponse>('/impact', { month: m && /^\d{4}-\d{2}$/.test(m) ? m : undefined });
+    const impact = await get<ImpactResponse>('/impact', { month: m && /^\d{4}-\d{2}$/.test(m) ? m : undefined });
+    const peering = new Map(await Promise.all(impact.ixps.map(async (x) => [x.ixp, await loadPeering(x.ixp, impact.month)] as const)));
+    return { impact, peering };
   },
 });

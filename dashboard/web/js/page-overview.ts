@@ -1,12 +1,13 @@
 // The IXP overview: banner (traffic now, ports up, freshness), the aggregate in/out graph, and the
 // period's figures with methodology notes and coverage. API text goes in as text only.
-import type { SummaryResponse, TrafficResponse } from '../../api.ts';
+import type { PeeringResponse, SummaryResponse, TrafficResponse } from '../../api.ts';
 import { get, seg } from './api.ts';
 import { el, replace } from './dom.ts';
 import { figureGrid } from './figures.ts';
-import { bps, bytes, int, money, mbps, pct } from './format.ts';
+import { bps, bytes, int, money, mbps, month as monthName, pct } from './format.ts';
 import { t } from './i18n.ts';
 import { card, chartCard, startPage, stepFor, type Ctx, periodQuery } from './shell.ts';
+import { exchangeIpv6, loadPeering, sflowCoverage, shareWithError } from './sflow-figures.ts';
 import { drawTraffic } from './traffic-chart.ts';
 import { parseDateInput } from './tz.ts';
 
@@ -15,21 +16,24 @@ interface Data {
   summary: SummaryResponse;
   month: SummaryResponse;
   launch: SummaryResponse | null;
+  /** The month's sFlow matrix answer (IPv6 share); null without sFlow data or when the API refuses. */
+  peering: PeeringResponse | null;
 }
 
 async function load(ctx: Ctx): Promise<Data> {
   const base = `/ixps/${seg(ctx.ixp!.id)}`;
   const q = periodQuery(ctx.period, ctx.tz);
   const launched = ctx.ixp!.launched ? parseDateInput(ctx.ixp!.launched, ctx.tz) : NaN;
-  const [traffic, summary, month, launch] = await Promise.all([
+  const [traffic, summary, month, launch, peering] = await Promise.all([
     get<TrafficResponse>(`${base}/traffic`, { ...q, step: stepFor(ctx.period) }),
     get<SummaryResponse>(`${base}/summary`, { ...q }),
     get<SummaryResponse>(`${base}/summary`, {}),
     Number.isFinite(launched) && launched < Date.now()
       ? get<SummaryResponse>(`${base}/summary`, { from: launched, to: Date.now() }).catch(() => null)
       : Promise.resolve(null),
+    loadPeering(ctx.ixp!.id),
   ]);
-  return { traffic, summary, month, launch };
+  return { traffic, summary, month, launch, peering };
 }
 
 function banner(ctx: Ctx, d: Data): HTMLElement {
@@ -61,6 +65,13 @@ function savedMonthSub(s: SummaryResponse): string {
   return `${net} \u00b7 ${t('pm.projected', { amount: money(s.transitSavedProjected, s.currency), net: money(s.netSavedProjected ?? null, s.currency) })}`;
 }
 
+/** The exchange's IPv6 share of the month, from sFlow (shown only where the API gives it). */
+function ipv6Tile(p: PeeringResponse): Parameters<typeof figureGrid>[0][number] {
+  const c = p.coverage;
+  return { label: t('sflow.ipv6Headline', { month: monthName(p.month) }), value: shareWithError(exchangeIpv6(p)), testid: 'fig-ipv6', tone: 'plain',
+    note: `${t('sflow.ipv6.note')} ${sflowCoverage(p)}`, coverage: c.expectedWindows > 0 ? c.windows / c.expectedWindows : null };
+}
+
 function render(ctx: Ctx, d: Data, main: HTMLElement): void {
   const s = d.summary;
   const cur = s.currency;
@@ -75,6 +86,7 @@ function render(ctx: Ctx, d: Data, main: HTMLElement): void {
         sub: `${t('common.in')} ${mbps(s.p95.inMbps)} \u00b7 ${t('common.out')} ${mbps(s.p95.outMbps)}` },
       { label: t('fig.volume'), value: bytes(s.bytes), testid: 'fig-volume', note: t('fig.volume.note'), coverage: s.coverage, tone: 'out' },
       { label: t('fig.localContent'), value: pct(s.localContentShare, 1), testid: 'fig-content', note: t('fig.localContent.note'), coverage: s.coverage, tone: 'out' },
+      ...(d.peering ? [ipv6Tile(d.peering)] : []),
     ])]),
     card(t('overview.savings'), [figureGrid([
       { label: savedMonthLabel(d.month), value: money(d.month.transitSaved, cur), testid: 'fig-saved-month', coverage: d.month.coverage, tone: 'money',

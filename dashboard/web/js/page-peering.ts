@@ -83,7 +83,7 @@ function render(ctx: Ctx, r: PeeringResponse, main: HTMLElement): void {
       el('th', { class: 'num' }, 'IPv4'), el('th', { class: 'num' }, 'IPv6'), el('th', { class: 'num' }, 'IPv6 %'));
     const rows = r.members.map((m) => el('tr', { 'data-testid': 'member-split' }, el('td', {}, m.name), el('td', { class: 'num' }, bytes(m.sent)),
       el('td', { class: 'num' }, bytes(m.received)), el('td', { class: 'num' }, bytes(m.ipv4)), el('td', { class: 'num' }, bytes(m.ipv6)),
-      el('td', { class: 'num' }, m.ipv6Share === null ? '\u2014' : `${pct(m.ipv6Share, 1)} \u00b1 ${pct(m.samples ? 1 / Math.sqrt(m.samples) * m.ipv6Share : 0, 1)}`)));
+      el('td', { class: 'num' }, shareText({ share: m.ipv6Share, error: m.ipv6Error, samples: m.samples }))));
     blocks.push(card(t('peering.members'), [el('div', { class: 'table-wrap' }, el('table', { class: 'table', 'data-testid': 'member-split-table' }, el('thead', {}, head), el('tbody', {}, ...rows)))]));
   }
   void ctx;

@@ -13,6 +13,7 @@ import { createApp } from '../../../dashboard/server/app.ts';
 import { peeringRoutes } from '../../../dashboard/server/routes/peering.ts';
 import { createService } from '../../../dashboard/server/service.ts';
 import { createSqliteReader } from '../../../dashboard/readers/sqlite.ts';
+import { createSqlitePeeringReader } from '../../../dashboard/readers/peering.ts';
 import { hashPassword, type UserRecord } from '../../../dashboard/server/users.ts';
 import { contexts, NOW } from '../../component/dashboard/fixture.ts';
 
@@ -44,7 +45,7 @@ beforeAll(async () => {
   const app = createApp({
     service: createService({ reader: createSqliteReader(db), ixps, now: () => NOW }),
     users: { find: (n) => users.find((u) => u.username === n) }, readerKind: 'sqlite', now: () => NOW, webDir: '/nonexistent',
-    routes: [({ principal, now }) => peeringRoutes({ principal, now, db: () => db, ixp: (id) => ixps.find((x) => x.ixp.id === id) })],
+    routes: [({ principal, now }) => peeringRoutes({ principal, now, peering: () => createSqlitePeeringReader(db), ixp: (id) => ixps.find((x) => x.ixp.id === id) })],
   });
   server = await new Promise<Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -77,8 +78,8 @@ describe('peering matrix API per role', () => {
     const top = body.pairs![0];
     expect(top).toMatchObject({ src: 'AS65003', dst: 'AS65001', srcName: 'CDN Cache', dstName: 'Island ISP', bytes: 6_000_000, ipv4: 6_000_000, ipv6: 0, samples: 800 });
     expect(top.error).toBeCloseTo(1 / Math.sqrt(800), 12);
-    // IPv6: 2 × (0.5 + 1) MB of 2 × (0.5 + 1 + 1 + 3 + 0.2) MB IPv4+IPv6.
-    expect(body.ipv6.share).toBeCloseTo(3 / 11.4, 12);
+    // IPv6: 2 × (0.5 + 1) MB of all 2 × 5.8 MB in the matrix (the unknown MAC's non-IP 0.1 MB included).
+    expect(body.ipv6.share).toBeCloseTo(3 / 11.6, 12);
     expect(body.ipv6.error).toBeGreaterThan(0);
     // Local content (measured): what the content member sent to the others over all bytes: 8 of 11.6 MB.
     expect(body.localContent!.share).toBeCloseTo(8 / 11.6, 12);
@@ -98,8 +99,12 @@ describe('peering matrix API per role', () => {
     expect(body.localContent).toBeUndefined();
     expect(body.unknown).toBeUndefined();
     expect(JSON.stringify(body)).not.toMatch(/AS65003>AS65002|"src":"AS65002","dst":"AS65003"/);
-    // Its own IPv6 share: of its 0.5 MB + 3 MB + 1 MB + 1 MB... only IPv4/IPv6 bytes of its pairs.
-    expect(body.ipv6.share).toBeCloseTo(1 / (2 + 1 + 6), 12);
+    // Its own IPv6 share: 2 × 0.5 MB of all its pairs' 2 × (1 + 0.5 + 3 + 0.1) MB.
+    expect(body.ipv6.share).toBeCloseTo(1 / 9.2, 12);
+    // And the exchange's, as anyone with the aggregate sees it (a share, no pair).
+    expect(body.exchangeIpv6!.share).toBeCloseTo(3 / 11.6, 12);
+    expect(body.members![0]!.ipv6Share).toBeCloseTo(1 / 9.2, 12);
+    expect(body.members![0]!.ipv6Error).toBeGreaterThan(0);
     const m3 = await get('/api/ixps/tix/peering?month=2026-01', await login('m3'));
     expect(pairKeys(m3.body)).toEqual(['AS65002>AS65003', 'AS65003>AS65001', 'AS65003>AS65002']);
   });
@@ -117,7 +122,7 @@ describe('peering matrix API per role', () => {
     const pub = await get('/api/ixps/tix/peering?month=2026-01');
     expect(pub.status).toBe(200);
     expect(Object.keys(pub.body).sort()).toEqual(['coverage', 'ipv6', 'ixp', 'method', 'month', 'scope']);
-    expect(pub.body.ipv6.share).toBeCloseTo(3 / 11.4, 12);
+    expect(pub.body.ipv6.share).toBeCloseTo(3 / 11.6, 12);
     expect((await get('/api/ixps/priv/peering?month=2026-01')).status).toBe(401);
   });
 

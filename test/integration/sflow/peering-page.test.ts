@@ -14,6 +14,7 @@ import { createApp } from '../../../dashboard/server/app.ts';
 import { peeringRoutes } from '../../../dashboard/server/routes/peering.ts';
 import { createService, type IxpContext } from '../../../dashboard/server/service.ts';
 import { createSqliteReader } from '../../../dashboard/readers/sqlite.ts';
+import { createSqlitePeeringReader } from '../../../dashboard/readers/peering.ts';
 import { createUserStore, hashPassword, saveUsers } from '../../../dashboard/server/users.ts';
 import { launchBrowser, type TestBrowser } from '../../helpers/browser.ts';
 import { freeTcpPort } from '../../helpers/ports.ts';
@@ -51,7 +52,7 @@ beforeAll(async () => {
   ]);
   const app = createApp({
     service: createService({ reader: createSqliteReader(db), ixps }), users: createUserStore(usersFile), readerKind: 'sqlite', loginLimit: 100,
-    routes: [({ principal, now: clock }) => peeringRoutes({ principal, now: clock, db: () => db, ixp: (id) => ixps.find((x) => x.ixp.id === id) })],
+    routes: [({ principal, now: clock }) => peeringRoutes({ principal, now: clock, peering: () => createSqlitePeeringReader(db), ixp: (id) => ixps.find((x) => x.ixp.id === id) })],
   });
   const port = await freeTcpPort();
   server = await new Promise<Server>((resolve) => { const s = app.listen(port, '127.0.0.1', () => resolve(s)); });
