@@ -3,6 +3,7 @@
 // A change of the member registry recomputes what it touches; rebuildFigures computes everything from the rollups.
 // The maths are collector/figures (pure); this file only reads and writes the store. Never talks to InfluxDB.
 import type Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import type { Config } from '../config/types.ts';
 import type { Logger } from '../log.ts';
 import { getLogger } from '../log.ts';
@@ -13,6 +14,7 @@ import type { Membership } from '../figures/partmonth.ts';
 import { IXP_ASN, memberWindows, toSample, type MemberSample, type MemberWindowRow, type Owner, type PortWindow } from '../figures/windows.ts';
 import { ixpMonthRow, memberMonthRow, memberMonthRowOf, windowStats, type MonthMember, type MonthRow, type MonthSpan, type WindowStats } from '../figures/months.ts';
 import type { DB } from './sqlite.ts';
+import { withPortMonths } from './portMonths.ts';
 
 /** The parts of the config figures are computed from. */
 export type FiguresConfig = Pick<Config, 'members' | 'memberSources'> & { ixp?: Config['ixp'] };
@@ -280,7 +282,9 @@ export function recomputeMonth(db: DB, att: Attribution, span: MonthSpan, now: n
     return { category: m.category, row: ok ? keep : memberMonthRowOf(m, stats(m.asn, m.membership), span, now) };
   });
   const ixp = ixpMonthRow(att.price, list, stats(IXP_ASN, { start: null, end: null }), span, now);
-  writeMonthRows(db, span, [...list.map((x) => x.row), ixp]);
+  // Each port's month, the sources and the good-poll windows (read again hourly for the running month, at once otherwise).
+  const owners = createHash('sha256').update(JSON.stringify(att.fingerprint.ports)).digest('base64url');
+  writeMonthRows(db, span, withPortMonths(db, span, [...list.map((x) => x.row), ixp], { owner: att.owner, owners, now, force: statsOf === undefined }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ export function membersOfRegistry(registry: MemberRegistry, ixpPricePerMbps: num
     transitPricePerMbps: m.transitPricePerMbps?.value ?? ixpPricePerMbps,
     portFeePerMonth: m.portFeePerMonth.value, joined: m.joined?.value, left: m.left?.value,
     sources: { name: m.name.source, category: m.category.source },
+    portCount: m.ports.length,
   }));
 }
 
@@ -26,6 +27,7 @@ export function membersOfConfig(members: (MemberConfig & { sources?: { name: str
     asn: m.asn, name: m.name, category: m.category ?? 'isp', buysTransit: defaultBuysTransit(m.category ?? 'isp', m.buysTransit),
     transitPricePerMbps: m.transitPricePerMbps ?? ixpPricePerMbps, portFeePerMonth: m.portFeePerMonth ?? 0, joined: m.joined, left: m.left,
     ...(m.sources ? { sources: m.sources } : {}),
+    portCount: m.ports?.length ?? 0,
   }));
 }
 

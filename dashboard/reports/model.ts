@@ -147,6 +147,8 @@ export interface ReportMember extends MemberInfo {
   joined?: string;
   left?: string;
   sources?: { name: string; category: string };
+  /** Ports the member has had at any time; a member with ports, none of them in the month, was not there. */
+  portCount?: number;
 }
 
 /** An earlier month a report compares with: its IXP row, and the traffic of its like-for-like span. */
@@ -220,6 +222,9 @@ export function computeReport(input: ReportInput): Omit<ReportModel, 'lang' | 'm
   for (const r of input.rows) {
     if (r.asn === 0 || !present(r)) continue;
     const m = info.get(r.asn);
+    // A member that had ports, none of them in this month, was not there; one listed by its dates without ports is.
+    const listed = (!m?.joined || m.joined < toDay) && (!m?.left || m.left > fromDay);
+    if (!(r.ports?.length) && !(r.bytesIn > 0 || r.bytesOut > 0) && (!listed || (m?.portCount ?? 0) > 0)) continue;
     const category = (m?.category ?? 'isp') as MemberCategory;
     for (const p of r.ports ?? []) ports.set(`${p.switch}\u0000${p.port}`, p.speedMbps ?? 0);
     // New this month: joined in it, or (no join date) first seen in it after a month with traffic.

@@ -7,13 +7,15 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../../collector/store/sqlite.ts';
+import { computeFigures } from './figures-fixture.ts';
 
 export const FEB = Date.UTC(2025, 1, 1);
 export const FEB15 = Date.UTC(2025, 1, 15);
 export const JAN = Date.UTC(2025, 0, 1);
 export const NOW = Date.UTC(2025, 2, 10);
 
-export function makeFixture(dir: string, opts: { name?: string; alias65001?: string } = {}): { configFile: string; dbFile: string } {
+/** The store and its config; the collector's figures computed as of NOW. */
+export async function makeFixture(dir: string, opts: { name?: string; alias65001?: string } = {}): Promise<{ configFile: string; dbFile: string }> {
   const dbFile = path.join(dir, 'store.db');
   const configFile = path.join(dir, 'ixmeter.yaml');
   writeFileSync(configFile, `ixp:
@@ -55,5 +57,6 @@ members:
     for (let k = 0; k < 10; k++) r.run(et1, JAN + k * 300_000, 8e6, 1e6, 8e6, 1e6);
   })();
   db.close();
+  await computeFigures(configFile, dbFile, NOW);
   return { configFile, dbFile };
 }

@@ -15,13 +15,14 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../../collector/store/sqlite.ts';
+import { computeFigures } from './figures-fixture.ts';
 
 export const NOW = Date.UTC(2026, 10, 10);
 const W = 300_000;
 
 type Row = [port: string, t: number, inM: number, outM: number];
 
-function write(dir: string, yaml: string, ports: string[], rows: Row[]): { configFile: string; dbFile: string } {
+async function write(dir: string, yaml: string, ports: string[], rows: Row[]): Promise<{ configFile: string; dbFile: string }> {
   const dbFile = path.join(dir, 'store.db');
   const configFile = path.join(dir, 'ixmeter.yaml');
   writeFileSync(configFile, yaml.replace('STORE', dbFile));
@@ -31,11 +32,12 @@ function write(dir: string, yaml: string, ports: string[], rows: Row[]): { confi
   const r = db.prepare(`INSERT INTO rollups (port_id, res, t, in_bps_avg, out_bps_avg, in_bps_max, out_bps_max, coverage, source) VALUES (?, 300, ?, ?, ?, ?, ?, 1, 'poll')`);
   db.transaction(() => { for (const [p, t, i, o] of rows) r.run(ids.get(p), t, i * 1e6, o * 1e6, i * 1e6, o * 1e6); })();
   db.close();
+  await computeFigures(configFile, dbFile, NOW);
   return { configFile, dbFile };
 }
 
 /** The October/November 2026 store. */
-export function monthFixture(dir: string): { configFile: string; dbFile: string } {
+export function monthFixture(dir: string): Promise<{ configFile: string; dbFile: string }> {
   const rows: Row[] = [];
   rows.push(['et1', Date.UTC(2026, 9, 10, 23, 55), 1000, 1000]);
   for (let k = 0; k < 20; k++) rows.push(['et1', Date.UTC(2026, 9, 11) + k * W, k + 1, 2]);
@@ -59,7 +61,7 @@ members:
 }
 
 /** The 2025 store. */
-export function yearFixture(dir: string): { configFile: string; dbFile: string } {
+export function yearFixture(dir: string): Promise<{ configFile: string; dbFile: string }> {
   const rows: Row[] = [];
   for (let m = 1; m <= 12; m++) rows.push(['et1', Date.UTC(2025, m - 1, 1), m, 0]);
   rows.push(['et2', Date.UTC(2025, 2, 10, 23, 55), 1000, 0]);

@@ -56,8 +56,8 @@ beforeAll(async () => {
   delete process.env.PORT;
   mkdirSync(path.join(tmp, 'month'));
   mkdirSync(path.join(tmp, 'year'));
-  monthCfg = monthFixture(path.join(tmp, 'month')).configFile;
-  yearCfg = yearFixture(path.join(tmp, 'year')).configFile;
+  monthCfg = (await monthFixture(path.join(tmp, 'month'))).configFile;
+  yearCfg = (await yearFixture(path.join(tmp, 'year'))).configFile;
   monthUrl = await start(monthCfg);
   yearUrl = await start(yearCfg);
   cookie = await login(monthUrl);

@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { billableP95 } from '../../../collector/figures/impact.ts';
-import { buildReport, parseReportCsv, renderCsv, renderHtml, type ReportModel } from '../../../dashboard/reports/index.ts';
+import { buildReport, membersOfRegistry, parseReportCsv, renderCsv, renderHtml, type ReportModel } from '../../../dashboard/reports/index.ts';
+import { createSqliteReader } from '../../../dashboard/readers/sqlite.ts';
+import { createStore } from '../../../collector/store/index.ts';
+import { createForwarder } from '../../../collector/forward/index.ts';
+import { syncMeta } from '../../../collector/store/meta.ts';
+import { startInfluxDB } from '../../helpers/influxdb.ts';
 import { resolveMembers } from '../../../collector/members/index.ts';
 import { loadConfig } from '../../../collector/config/load.ts';
 import { openDatabase } from '../../../collector/store/sqlite.ts';
@@ -19,11 +24,13 @@ let fx: { configFile: string; dbFile: string };
 let report: ReportModel;
 const MONTH_S = 28 * 86400;
 
-beforeAll(() => {
-  fx = makeFixture(tmp, { alias65001: 'Raajje <script>alert(1)</script>' });
+beforeAll(async () => {
+  fx = await makeFixture(tmp, { alias65001: 'Raajje <script>alert(1)</script>' });
   const cfg = loadConfig(fx.configFile);
   const db = openDatabase(fx.dbFile);
-  try { report = buildReport({ db, ixp: cfg.ixp!, registry: resolveMembers(cfg, { db }), month: '2025-02', lang: 'en', now: NOW }); } finally { db.close(); }
+  try {
+    report = await buildReport({ reader: createSqliteReader(db), ixp: cfg.ixp!, members: membersOfRegistry(resolveMembers(cfg, { db }), cfg.ixp!.transitPricePerMbps), month: '2025-02', lang: 'en', now: NOW });
+  } finally { db.close(); }
 });
 
 async function capture(argv: string[]): Promise<string> {
@@ -135,7 +142,7 @@ describe('MRTG history in a report', () => {
   it('says the figures come from coarser data', async () => {
     const dir = path.join(tmp, 'mrtg');
     mkdirSync(dir);
-    const f = makeFixture(dir);
+    const f = await makeFixture(dir);
     const { run: imp } = await import('../../../cli/commands/import.ts');
     const o = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try { expect(await imp(['mrtg', '--switch', 'sw1', '--port', 'et1', path.join(import.meta.dirname, '../../fixtures/mrtg/sw1-et1.log'), '--config', f.configFile])).toBe(0); } finally { o.mockRestore(); }
@@ -153,18 +160,41 @@ describe('MRTG history in a report', () => {
     expect(d.ixp.coverage).toBeLessThanOrEqual(1);
     expect(d.ixp.resolution).toBe(7200);
   });
-  it('--ixp all covers dashboard.ixpConfigs, each from its own store', async () => {
+  it('--ixp all on a central config: every IXP whose collector forwarded to its InfluxDB', async () => {
     const dir = path.join(tmp, 'all');
     mkdirSync(path.join(dir, 'other'), { recursive: true });
-    const main = makeFixture(dir);
-    const other = makeFixture(path.join(dir, 'other'), { name: 'Cabo Verde IX' });
+    const main = await makeFixture(dir);
+    const other = await makeFixture(path.join(dir, 'other'), { name: 'Cabo Verde IX' });
     writeFileSync(other.configFile, readFileSync(other.configFile, 'utf8').replace('id: mvix', 'id: cvix').replace('currency: USD', 'currency: CVE'));
-    writeFileSync(main.configFile, readFileSync(main.configFile, 'utf8') + 'dashboard:\n  ixpConfigs: [other/ixmeter.yaml]\n');
-    const csv = parseReportCsv(await capture(['--ixp', 'all', '--month', '2025-02', '--format', 'csv', '--config', main.configFile]));
-    expect(csv.filter((r) => r.row === 'total').map((r) => [r.ixp, r.currency, r.transit_saved])).toEqual([['mvix', 'USD', 217], ['cvix', 'CVE', 217]]);
-    const j = JSON.parse(await capture(['--ixp', 'all', '--month', '2025-02', '--format', 'json', '--config', main.configFile]));
-    expect(j.reports.map((r: ReportModel) => r.ixp.name)).toEqual(['MVIX', 'Cabo Verde IX']);
-  });
+    const influx = await startInfluxDB();
+    try {
+      expect((await influx.query('CREATE DATABASE central')).results[0]?.error).toBeUndefined();
+      const influxdb = { url: influx.url, api: 'v1' as const, database: 'central', batchSize: 5000, timeout: 30, gzip: false };
+      // Each IXP's collector: its description (ixp_info, members, ports) and everything stored, forwarded.
+      for (const f of [main, other]) {
+        const cfg = loadConfig(f.configFile);
+        const store = createStore(cfg.store);
+        store.open();
+        try {
+          const members = resolveMembers(cfg, { db: store.db });
+          syncMeta(store.db, { all: true, config: cfg, members }, NOW);
+          const fw = createForwarder({ ...influxdb, ixp: cfg.ixp!.id, timezone: cfg.ixp!.timezone }, { store, tagsFor: (sw, port, t) => members.tagsFor(sw, port, t) });
+          await fw.drain();
+          await fw.stop();
+        } finally { store.close(); }
+      }
+      const central = path.join(dir, 'central.yaml');
+      writeFileSync(central, `influxdb:\n  url: ${influx.url}\n  api: v1\n  database: central\ndashboard:\n  reader: influxdb\n`);
+      const csv = parseReportCsv(await capture(['--ixp', 'all', '--month', '2025-02', '--format', 'csv', '--config', central]));
+      expect(csv.filter((r) => r.row === 'total').map((r) => [r.ixp, r.currency, r.transit_saved])).toEqual([['cvix', 'CVE', 217], ['mvix', 'USD', 217]]);
+      const j = JSON.parse(await capture(['--ixp', 'all', '--month', '2025-02', '--format', 'json', '--config', central]));
+      expect(j.reports.map((r: ReportModel) => r.ixp.name)).toEqual(['Cabo Verde IX', 'MVIX']);
+      // The same figures as the local store's report of that IXP.
+      const local = JSON.parse(await capture(['--ixp', 'mvix', '--month', '2025-02', '--format', 'json', '--config', main.configFile]));
+      expect(j.reports[1].members).toEqual(local.members);
+      expect(j.reports[1].ixp).toEqual(local.ixp);
+    } finally { await influx.stop(); }
+  }, 120_000);
   it('an unknown IXP is a clear error', async () => {
     await expect(run(['--ixp', 'nope', '--month', '2025-02', '--format', 'json', '--config', fx.configFile])).rejects.toThrow("--ixp: unknown IXP 'nope' (known: mvix, all)");
   });

@@ -1,5 +1,5 @@
 // The monthly report's capacity sentences: each member port's monthly P95 utilisation from the report's 12-month
-// trend, fitted (collector/figures/forecast.ts), and the sentence "…'s 10G port reaches 80 % around …" by hand.
+// trend (the collector's port months), fitted (collector/figures/forecast.ts), and the sentence "…'s 10G port reaches 80 % around …" by hand.
 import { describe, expect, it } from 'vitest';
 import { portForecasts, type ReportInput } from '../../../dashboard/reports/model.ts';
 import { capacityHeadlines } from '../../../dashboard/reports/i18n.ts';
@@ -8,18 +8,15 @@ const month = (y: number, m: number) => ({ from: Date.UTC(y, m, 1), to: Date.UTC
 
 /** 12 trend months to October 2026; Raajje Online's 10G port at 40 %, 50 %, 62.5 % (out) in Aug–Oct; Dhiraagu flat at 20 %. */
 function input(): ReportInput {
+  // The collector's month rows: each member's ports' months (billable P95 = the out direction, whole month measured).
+  const portMonth = (port: string, util: number) => ({ switch: 'sw1', port, speedMbps: 10_000, p95Mbps: util * 10_000, maxUtil: util, coverage: 1 });
   const trend = Array.from({ length: 12 }, (_, i) => month(2025, 10 + i)).map((m, i) => {
     const u = [0.4, 0.5, 0.625][i - 9];
-    const samples = (util: number) => {
-      const out = [];
-      for (let t = m.from; t < m.to; t += 300_000) out.push({ t, inBps: util * 10e9 / 4, outBps: util * 10e9, res: 300, coverage: 1 });
-      return out;
-    };
     return {
       ...m,
-      ports: u === undefined ? [] : [
-        { switch: 'sw1', port: 'Ethernet1', asn: 65001, validFrom: null, validTo: null, speedMbps: 10_000, samples: samples(u), sources: ['poll'] },
-        { switch: 'sw1', port: 'Ethernet2', asn: 65002, validFrom: null, validTo: null, speedMbps: 10_000, samples: samples(0.2), sources: ['poll'] },
+      rows: u === undefined ? [] : [
+        { asn: 65001, month: m.month, ports: [portMonth('Ethernet1', u)] },
+        { asn: 65002, month: m.month, ports: [portMonth('Ethernet2', 0.2)] },
       ],
     };
   });
