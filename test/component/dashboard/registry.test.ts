@@ -6,7 +6,8 @@ import type { ResolvedMember } from '../../../collector/members/resolve.ts';
 import { validateConfig } from '../../../collector/config/load.ts';
 import { createDashboard } from '../../../dashboard/server/index.ts';
 import { createUserStore, hashPassword } from '../../../dashboard/server/users.ts';
-import { MEMBERS, NOW, START, SW, sqliteStore } from './fixture.ts';
+import { FIXTURE_CONFIG, MEMBERS, NOW, START, SW, sqliteStore } from './fixture.ts';
+import { syncFigures } from '../../../collector/store/figures.ts';
 
 const store = sqliteStore();
 let dash: ReturnType<typeof createDashboard>;
@@ -22,6 +23,8 @@ beforeAll(async () => {
     ports: [{ switch: SW, port: 'uplink', validFrom: START, validTo: null, source: 'ixf' }],
   };
   saveMembers(store.db, [imported], START);
+  // As `ixmeter members import` does after saving: the figures the import touches are computed again.
+  await syncFigures(store.db, FIXTURE_CONFIG);
   const cfg = validateConfig({
     ixp: { id: 'tix', name: 'Test IX', transitPricePerMbps: 10 }, members: MEMBERS,
     store: { path: store.file }, dashboard: { listen: '127.0.0.1:0' },

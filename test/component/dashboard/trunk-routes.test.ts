@@ -9,7 +9,8 @@ import { createSqliteReader } from '../../../dashboard/readers/sqlite.ts';
 import { hashPassword, type UserRecord } from '../../../dashboard/server/users.ts';
 import { saveRoles } from '../../../collector/members/roleStore.ts';
 import type { CapacityResponse, MembersResponse, SitesResponse, SummaryResponse, TrunksResponse } from '../../../dashboard/api.ts';
-import { contexts, NOW, SW, sqliteStore } from './fixture.ts';
+import { contexts, NOW, SW, sqliteStore , FIXTURE_CONFIG } from './fixture.ts';
+import { syncFigures } from '../../../collector/store/figures.ts';
 
 const store = sqliteStore();
 let users: UserRecord[];
@@ -22,6 +23,8 @@ beforeAll(async () => {
     { switch: SW, port: 'uplink', role: 'trunk', lag: null, counted: null, peer: null, why: 'roles.trunk "^uplink$"' },
     { switch: SW, port: 'et5', role: 'service', lag: null, counted: null, peer: null, why: 'roles.service "^et5$"' },
   ], NOW);
+  // The collector's next closed window sees the new roles: the figures they touch are computed again.
+  await syncFigures(store.db, FIXTURE_CONFIG);
   const hash = await hashPassword('correct horse');
   users = [
     { username: 'm1', role: 'member', ixp: 'tix', asns: [65001], hash },
