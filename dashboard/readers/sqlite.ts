@@ -45,7 +45,8 @@ export function createSqliteReader(db: DB, opts: SqliteReaderOptions = {}): Read
     if (res === 0) return 0;
     const order = [86400, 3600, 300].filter((r) => r <= res);
     for (const r of order) {
-      if (prep('SELECT 1 FROM rollups WHERE res = ? AND t >= ? AND t < ? LIMIT 1').get(r, from, to)) return r;
+      // Per port through the rollups' primary key (port_id, res, t): the store has no index on time alone.
+      if (prep('SELECT 1 FROM ports p WHERE EXISTS (SELECT 1 FROM rollup_rows r WHERE r.port_id = p.id AND r.res = ? AND r.t >= ? AND r.t < ?) LIMIT 1').get(r, from, to)) return r;
     }
     return 300;
   }

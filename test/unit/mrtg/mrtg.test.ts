@@ -84,9 +84,9 @@ describe('storing', () => {
         { res: 86400, n: 682, s: 8 * sum(7000, 682) },
       ]);
       expect(count('SELECT switch, if_index, name FROM ports')).toEqual([{ switch: 'sw1', if_index: 0, name: 'et1' }]);
-      const snapshot = count('SELECT * FROM rollups ORDER BY seq');
+      const snapshot = count('SELECT * FROM rollups ORDER BY port_id, res, t');
       expect(await run(['mrtg', '--switch', 'sw1', '--port', 'et1', LOG, '--config', cfgFile])).toBe(0);
-      expect(count('SELECT * FROM rollups ORDER BY seq')).toEqual(snapshot);
+      expect(count('SELECT * FROM rollups ORDER BY port_id, res, t')).toEqual(snapshot);
       expect(String(out.mock.calls.at(-1)![0])).toContain('0 stored,   600 already there');
     } finally { out.mockRestore(); }
   });
