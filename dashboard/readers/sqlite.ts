@@ -46,7 +46,7 @@ export function createSqliteReader(db: DB, opts: SqliteReaderOptions = {}): Read
     const order = [86400, 3600, 300].filter((r) => r <= res);
     for (const r of order) {
       // Per port through the rollups' primary key (port_id, res, t): the store has no index on time alone.
-      if (prep('SELECT 1 FROM ports p WHERE EXISTS (SELECT 1 FROM rollup_rows r WHERE r.port_id = p.id AND r.res = ? AND r.t >= ? AND r.t < ?) LIMIT 1').get(r, from, to)) return r;
+      if (prep('SELECT 1 FROM ports p WHERE EXISTS (SELECT 1 FROM rollups r WHERE r.port_id = p.id AND r.res = ? AND r.t >= ? AND r.t < ?) LIMIT 1').get(r, from, to)) return r;
     }
     return 300;
   }
