@@ -6,6 +6,7 @@ import type { InfluxConfig } from '../config/types.ts';
 import { getLogger, type Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
 import type { Statement } from 'better-sqlite3';
+import { sec } from '../store/rollupRows.ts';
 import { ensureCursor, advanceCursor, getRollupPosition, FORWARDED, type ForwardedTable } from '../store/cursor.ts';
 import { metrics } from '../metrics/index.ts';
 import { createInfluxWriter, WriteFailure, type InfluxWriter } from './influx.ts';
@@ -188,7 +189,7 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
         for (const [id, name] of ports) {
           if (seq === after && id < pos.portId) continue;
           const t0 = seq === after && id === pos.portId ? Math.max(from, pos.t + 1) : from;
-          for (const r of read.iterate(id, res, t0, to, batchSize - rows) as IterableIterator<Row>) {
+          for (const r of read.iterate(id, res, sec(t0), sec(to), batchSize - rows) as IterableIterator<Row>) {
             rows++;
             last = { seq, portId: id, t: r[0] };
             const source: string = r[15];
@@ -227,7 +228,7 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string }, deps: Forwa
     // One series' rows of a rollup_log entry, after a position: port_id, res, t_from, t_to, LIMIT.
     rollups: `SELECT t, in_bps_avg, in_bps_max, out_bps_avg, out_bps_max, in_pps_avg, out_pps_avg, in_errors_avg, out_errors_avg,
         in_discards_avg, out_discards_avg, util_in_max, util_out_max, oper_up_share, coverage, source
-      FROM rollups WHERE port_id = ? AND res = ? AND t >= ? AND t < ? ORDER BY t LIMIT ?`,
+      FROM rollups WHERE port_id = ? AND res = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?`,
     latency: `SELECT seq, t, target, kind, name, member_asn, sent, received, loss, median_ms, min_ms, max_ms, rtts
       FROM latency WHERE seq > ? ORDER BY seq LIMIT ?`,
     p2p: 'SELECT seq, t, switch, src, dst, ip, bytes, packets, samples FROM p2p WHERE seq > ? ORDER BY seq LIMIT ?',

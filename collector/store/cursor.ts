@@ -2,6 +2,7 @@
 // rollup_log entry and the (port_id, t) inside it), the backlog behind each, and the forwarder's persisted state.
 // Only reads and small writes on the given handle; never talks to InfluxDB.
 import type { DB } from './sqlite.ts';
+import { sec } from './rollupRows.ts';
 
 /** Tables that are forwarded, each with a seq column and a time column (rollups: through rollup_log). */
 export const FORWARDED = ['polls', 'rates', 'rollups', 'latency', 'p2p'] as const;
@@ -71,9 +72,9 @@ function rollupBacklog(db: DB, cursor: number | undefined): Backlog {
   let left = 0;
   let oldest = after.oldest;
   if (cur) {
-    const r = db.prepare(`SELECT count(*) AS n, min(r.t) AS o FROM ports p JOIN rollup_rows r ON r.port_id = p.id AND r.res = 300 AND r.t >= ? AND r.t < ?
-      WHERE p.switch = ? AND (? IS NULL OR p.id = ?) AND (p.id, r.t) > (?, ?)`)
-      .get(cur.t_from, cur.t_to, cur.switch, cur.port_id, cur.port_id, pos.portId, pos.t) as { n: number; o: number | null };
+    const r = db.prepare(`SELECT count(*) AS n, min(r.ts) * 1000 AS o FROM ports p JOIN rollup_rows r ON r.port_id = p.id AND r.res = 300 AND r.ts >= ? AND r.ts < ?
+      WHERE p.switch = ? AND (? IS NULL OR p.id = ?) AND (p.id, r.ts) > (?, ?)`)
+      .get(sec(cur.t_from), sec(cur.t_to), cur.switch, cur.port_id, cur.port_id, pos.portId, pos.t / 1000) as { n: number; o: number | null };
     left = r.n;
     if (r.o !== null && (oldest === null || r.o < oldest)) oldest = r.o;
   }

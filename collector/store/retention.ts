@@ -4,7 +4,7 @@
 import type { DB } from './sqlite.ts';
 import { getCursor, getRollupPosition, type ForwardedTable } from './cursor.ts';
 import { latencyRetention } from './latency.ts';
-import { rollupSeries } from './rollupRows.ts';
+import { rollupSeries, sec } from './rollupRows.ts';
 
 export interface RetentionDays { rawDays: number; rollupDays: number; pollDays: number }
 
@@ -55,12 +55,12 @@ function delRollups(db: DB, cutoff: number): number {
   } else {
     db.prepare('DELETE FROM rollup_log WHERE t_to <= ?').run(cutoff);
   }
-  const rows = db.prepare('DELETE FROM rollup_rows WHERE port_id = ? AND res = ? AND t < ?');
-  const health = db.prepare('DELETE FROM rollup_health WHERE port_id = ? AND res = ? AND t < ?');
+  const rows = db.prepare('DELETE FROM rollup_rows WHERE port_id = ? AND res = ? AND ts < ?');
+  const health = db.prepare('DELETE FROM rollup_health WHERE port_id = ? AND res = ? AND ts < ?');
   let n = 0;
   for (const s of rollupSeries(db)) {
-    n += rows.run(s.portId, s.res, limit).changes;
-    health.run(s.portId, s.res, limit);
+    n += rows.run(s.portId, s.res, sec(limit)).changes;
+    health.run(s.portId, s.res, sec(limit));
   }
   return n;
 }

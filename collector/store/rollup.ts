@@ -4,7 +4,7 @@
 // No clock, no I/O beyond the given database handle.
 import type Database from 'better-sqlite3';
 import type { DB } from './sqlite.ts';
-import { insertRollup, logRollups, type RollupRow } from './rollupRows.ts';
+import { insertRollup, logRollups, sec, type RollupRow } from './rollupRows.ts';
 
 /** Prepared statements per database handle: closing windows runs after every poll, preparing once is enough. */
 const statements = new WeakMap<DB, Map<string, Database.Statement<unknown[]>>>();
@@ -149,9 +149,9 @@ function rollupLevel(db: DB, sw: string, src: number, res: number, from: number,
       max(util_in_max) AS util_in_max, max(util_out_max) AS util_out_max,
       sum(oper_up_share * coverage) / sum(coverage) AS oper_up_share, min(1.0, sum(coverage) * ${src}.0 / ${res}.0) AS coverage
     FROM rollups r JOIN ports p ON p.id = r.port_id
-    WHERE r.res = ? AND r.t >= ? AND r.t < ? AND p.switch = ? AND r.source = 'poll' AND r.coverage > 0
-    GROUP BY r.port_id, r.t / ${res * 1000}`;
+    WHERE r.res = ? AND r.ts >= ? AND r.ts < ? AND p.switch = ? AND r.source = 'poll' AND r.coverage > 0
+    GROUP BY r.port_id, r.ts / ${res}`;
   let n = 0;
-  for (const row of prep(db, sql).all(src, from, to, sw) as Omit<RollupRow, 'source'>[]) n += insertRollup(db, { ...row, source: 'poll' });
+  for (const row of prep(db, sql).all(src, sec(from), sec(to), sw) as Omit<RollupRow, 'source'>[]) n += insertRollup(db, { ...row, source: 'poll' });
   return n;
 }

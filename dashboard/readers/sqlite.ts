@@ -7,6 +7,7 @@ import {
   type Reader, type SeriesQuery, type SumRow,
 } from './reader.ts';
 import { CoarseWindows } from './windows.ts';
+import { sec } from '../../collector/store/rollupRows.ts';
 
 type DB = Database.Database;
 
@@ -30,6 +31,12 @@ export function createSqliteReader(db: DB, opts: SqliteReaderOptions = {}): Read
     return s;
   };
 
+  // Rollups are filtered on `ts` (window start, epoch seconds: the stored key, migration 008), so that SQLite seeks the
+  // primary key; a store the collector has not yet migrated has only `t` (ms). `tb` turns a ms bound into the column's.
+  const hasTs = (db.prepare('SELECT count(*) AS n FROM pragma_table_info(\'rollups\') WHERE name = \'ts\'').get() as { n: number }).n > 0;
+  const T = hasTs ? 'ts' : 't';
+  const tb = (ms: number): number => (hasTs ? sec(ms) : ms);
+
   /** Port ids of each (switch, name); a name can have several ids when its ifIndex changed. */
   function idsOf(ports: PortRef[]): number[] {
     const want = new Set(ports.map(portKey));
@@ -46,7 +53,7 @@ export function createSqliteReader(db: DB, opts: SqliteReaderOptions = {}): Read
     const order = [86400, 3600, 300].filter((r) => r <= res);
     for (const r of order) {
       // Per port through the rollups' primary key (port_id, res, t): the store has no index on time alone.
-      if (prep('SELECT 1 FROM ports p WHERE EXISTS (SELECT 1 FROM rollups r WHERE r.port_id = p.id AND r.res = ? AND r.t >= ? AND r.t < ?) LIMIT 1').get(r, from, to)) return r;
+      if (prep(`SELECT 1 FROM ports p WHERE EXISTS (SELECT 1 FROM rollups r WHERE r.port_id = p.id AND r.res = ? AND r.${T} >= ? AND r.${T} < ?) LIMIT 1`).get(r, tb(from), tb(to))) return r;
     }
     return 300;
   }
@@ -113,8 +120,8 @@ export function createSqliteReader(db: DB, opts: SqliteReaderOptions = {}): Read
              WHERE port_id IN (${list}) AND t >= ? AND t < ? AND gap IS NULL GROUP BY b, port_id) GROUP BY b ORDER BY b`
         : `SELECT b, SUM(i) AS i, SUM(o) AS o FROM (
              SELECT CAST((t - ?) / ? AS INTEGER) AS b, port_id, AVG(in_bps_avg) AS i, AVG(out_bps_avg) AS o FROM rollups
-             WHERE res = ${res} AND t >= ? AND t < ? AND port_id IN (${list}) GROUP BY b, port_id) GROUP BY b ORDER BY b`;
-      const rows = (db.prepare(sql).all(q.from, stepMs, q.from, q.to) as { b: number; i: number | null; o: number | null }[])
+             WHERE res = ${res} AND ${T} >= ? AND ${T} < ? AND port_id IN (${list}) GROUP BY b, port_id) GROUP BY b ORDER BY b`;
+      const rows = (db.prepare(sql).all(q.from, stepMs, res === 0 ? q.from : tb(q.from), res === 0 ? q.to : tb(q.to)) as { b: number; i: number | null; o: number | null }[])
         .map((r): SumRow => ({ t: q.from + r.b * stepMs, inBps: r.i, outBps: r.o }));
       return { rows, info: { res } };
     },
@@ -133,8 +140,8 @@ export function createSqliteReader(db: DB, opts: SqliteReaderOptions = {}): Read
         : `SELECT CAST((t - ?) / ? AS INTEGER) AS b, AVG(in_bps_avg) AS inBps, AVG(out_bps_avg) AS outBps, AVG(in_pps_avg) AS inPps, AVG(out_pps_avg) AS outPps,
              AVG(in_errors_avg) AS inErrors, AVG(out_errors_avg) AS outErrors, AVG(in_discards_avg) AS inDiscards, AVG(out_discards_avg) AS outDiscards,
              MAX(util_in_max) AS utilIn, MAX(util_out_max) AS utilOut, AVG(oper_up_share) AS operUp
-           FROM rollups WHERE res = ${res} AND port_id IN (${list}) AND t >= ? AND t < ? GROUP BY b ORDER BY b`;
-      const rows = (db.prepare(sql).all(q.from, stepMs, q.from, q.to) as (Omit<PortRow, 't'> & { b: number })[])
+           FROM rollups WHERE res = ${res} AND port_id IN (${list}) AND ${T} >= ? AND ${T} < ? GROUP BY b ORDER BY b`;
+      const rows = (db.prepare(sql).all(q.from, stepMs, res === 0 ? q.from : tb(q.from), res === 0 ? q.to : tb(q.to)) as (Omit<PortRow, 't'> & { b: number })[])
         .map(({ b, ...r }): PortRow => ({ t: q.from + b * stepMs, ...r }));
       return { rows, info: { res } };
     },
@@ -176,11 +183,11 @@ export function createSqliteReader(db: DB, opts: SqliteReaderOptions = {}): Read
       // whose SNMP walks must not wait that long. Slicing by time (not by port) keeps every window whole: the collector
       // writes a window for all ports at once, and one slice is one statement, so one snapshot.
       const fineRows = db.prepare(`SELECT port_id, t, in_bps_avg, out_bps_avg, coverage, util_in_max, util_out_max FROM rollups
-          WHERE port_id IN (${list}) AND res = 300 AND t >= ? AND t < ?`).raw();
+          WHERE port_id IN (${list}) AND res = 300 AND ${T} >= ? AND ${T} < ?`).raw();
       const sliceMs = Math.max(1, Math.floor(rowsPerSlice / pairs.length)) * 300_000;
       for (let a0 = from; a0 < to; a0 += sliceMs) {
         if (a0 > from) await new Promise((r) => setImmediate(r));
-        for (const row of fineRows.iterate(a0, Math.min(to, a0 + sliceMs))) {
+        for (const row of fineRows.iterate(tb(a0), tb(Math.min(to, a0 + sliceMs)))) {
           const [pid, t, i, o, c, ui, uo] = row as [number, number, number | null, number | null, number, number | null, number | null];
           const a = acc5(asnOfId.get(pid)!);
           const x = (t - first) / 300_000;
@@ -203,7 +210,7 @@ export function createSqliteReader(db: DB, opts: SqliteReaderOptions = {}): Read
       // Imported history coarser than 5 minutes (MRTG), summed per member and window.
       const coarse = new CoarseWindows();
       for (const row of db.prepare(`SELECT port_id, t, res, in_bps_avg, out_bps_avg, coverage FROM rollups
-          WHERE port_id IN (${list}) AND res IN (1800, 7200, 86400) AND source = 'mrtg' AND t >= ? AND t < ?`).raw().iterate(from, to)) {
+          WHERE port_id IN (${list}) AND res IN (1800, 7200, 86400) AND source = 'mrtg' AND ${T} >= ? AND ${T} < ?`).raw().iterate(tb(from), tb(to))) {
         const [pid, t, res, i, o, c] = row as [number, number, number, number | null, number | null, number];
         coarse.add(asnOfId.get(pid)!, res, t, i, o, c);
       }

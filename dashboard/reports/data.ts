@@ -7,8 +7,12 @@ import type { MemberRegistry } from '../../collector/members/registry.ts';
 import { periodTraffic, type PortHistory, type ReportInput, type ReportMember } from './model.ts';
 import { addMonths, dayStart, monthRange } from '../calendar.ts';
 import { dayMs } from '../../collector/members/resolve.ts';
+import { sec } from '../../collector/store/rollupRows.ts';
 
 interface Row { t: number; res: number; in_bps_avg: number | null; out_bps_avg: number | null; coverage: number; source: string }
+
+/** Every resolution the store writes (polled 300/3600/86400, MRTG 300/1800/7200/86400): listed so that SQLite seeks each range of the (port_id, res, ts) key. */
+const RESOLUTIONS = [300, 1800, 3600, 7200, 86400].join(', ');
 
 /**
  * The rollups of one switch port in [from, to), finest resolution first: a coarser row is used only where
@@ -17,8 +21,8 @@ interface Row { t: number; res: number; in_bps_avg: number | null; out_bps_avg: 
 export function loadPortSamples(db: Database.Database, switchName: string, port: string, from: number, to: number): (WindowSample & { source: string })[] {
   const rows = db.prepare(`SELECT r.t, r.res, r.in_bps_avg, r.out_bps_avg, r.coverage, r.source
       FROM rollups r JOIN ports p ON p.id = r.port_id
-     WHERE p.switch = ? AND p.name = ? AND r.t >= ? AND r.t < ? AND r.coverage > 0
-     ORDER BY r.res, r.t`).all(switchName, port, from, to) as Row[];
+     WHERE p.switch = ? AND p.name = ? AND r.res IN (${RESOLUTIONS}) AND r.ts >= ? AND r.ts < ? AND r.coverage > 0
+     ORDER BY r.res, r.ts`).all(switchName, port, sec(from), sec(to)) as Row[];
   const accepted: [number, number][] = []; // sorted, non-overlapping [start, end)
   const out: (WindowSample & { source: string })[] = [];
   const overlaps = (s: number, e: number): boolean => {

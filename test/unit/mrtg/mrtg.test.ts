@@ -95,11 +95,11 @@ describe('storing', () => {
     const db = openDatabase(dbFile);
     try {
       const pid = Number(db.prepare(`INSERT INTO ports (switch, if_index, name, first_seen, last_seen) VALUES ('sw1', 7, 'et1', 0, 0)`).run().lastInsertRowid);
-      db.prepare(`INSERT INTO rollups (port_id, res, t, in_bps_avg, out_bps_avg, coverage, source) VALUES (?, 300, ?, 42, 43, 1, 'poll')`).run(pid, (NOW - 300) * 1000);
+      db.prepare(`INSERT INTO rollups (port_id, res, t, in_bps_avg, out_bps_avg, coverage, source) VALUES (?, 300, ?, 4200, 4304, 1, 'poll')`).run(pid, (NOW - 300) * 1000);
       const r = storeMrtgRows(db, 'sw1', 'et1', parseMrtgLog(text).rows);
       expect(r.portId).toBe(pid);
       expect(r.skipped[300]).toBe(1);
-      expect(db.prepare('SELECT in_bps_avg, source FROM rollups WHERE port_id = ? AND res = 300 AND t = ?').get(pid, (NOW - 300) * 1000)).toEqual({ in_bps_avg: 42, source: 'poll' });
+      expect(db.prepare('SELECT in_bps_avg, source FROM rollups WHERE port_id = ? AND res = 300 AND t = ?').get(pid, (NOW - 300) * 1000)).toEqual({ in_bps_avg: 4200, source: 'poll' });
     } finally { db.close(); }
   });
 
