@@ -52,8 +52,7 @@ function buildSqlite(file: string): void {
     }
   })();
   // Generated inside SQLite (a recursive CTE) rather than bound row by row from JS: 21 million rows in minutes.
-  // The values follow value() exactly (same formula; SQLite's sin and round).
-  db.exec('DROP INDEX IF EXISTS rollups_by_time');
+  // The values follow value() (same formula; SQLite's sin and round), stored to the store's precision (8 bit/s).
   const end = Math.floor(NOW / 300_000) * 300_000;
   const gen = db.prepare(`WITH RECURSIVE w(t) AS (SELECT @start UNION ALL SELECT t + 300000 FROM w WHERE t + 300000 < @end),
       v(t, i, o) AS (SELECT t,
@@ -74,7 +73,6 @@ function buildSqlite(file: string): void {
     })();
     if (p % 50 === 49) log(`sqlite: ${p + 1}/${PORTS} ports`);
   }
-  db.exec('CREATE INDEX rollups_by_time ON rollups (res, t)');
   const rate = db.prepare(`INSERT INTO rates (port_id, t, interval, in_bps, out_bps, util_in, util_out, oper_up, speed_mbps) VALUES (?, ?, 60, ?, ?, ?, ?, 1, 10000)`);
   db.transaction(() => {
     for (let p = 0; p < PORTS; p++) for (let t = NOW - 2 * DAY; t <= NOW; t += 60_000) rate.run(ids[p], t, value(p, t, 0), value(p, t, 1), 0.01, 0.01);

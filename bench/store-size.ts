@@ -2,7 +2,7 @@
 // polls written through the previous version's store code (schema 007, test/fixtures/store/v007.ts), through today's
 // (createStore().writePoll), and the previous store converted in place by migration 008. Sizes from SQLite's dbstat
 // (every page of a table and of its indexes, free space inside them included). Writes the "## Store size" section of
-// bench/RESULTS.md. Not a test: nothing here asserts. Run alone: `node bin/tsx-run.mjs bench/store-size.ts`
+// bench/RESULTS.md. Not a test: nothing here asserts. Run alone: `npm run bench:store-size`
 // (--days N, --ports N, --poll S for a smaller or denser run; --no-write to leave RESULTS.md alone).
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
