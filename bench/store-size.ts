@@ -163,7 +163,8 @@ try {
     `${((out[0]!.rateBytes / out[0]!.rates) * PORTS * 1440 * 35 / 1e9).toFixed(1)} GB before, ${((out[2]!.rateBytes / out[2]!.rates) * PORTS * 1440 * 35 / 1e9).toFixed(1)} GB now at one poll a minute).`,
     `${health.toLocaleString('en')} of the ${out[2]!.rows.toLocaleString('en')} rollup rows had an exception row (errors, discards or a port not up the whole window).`,
     `The migration took ${migS.toFixed(1)} s here; its freed pages (${mb(freelist)} MB) stay in the file and new rows reuse them (VACUUM returns them to the disk).`,
-    'Precision after 008: bps to 1 bit/s, pps to 0.001 packet/s, utilisation to 1e-6; errors, discards, oper_up_share, coverage exact.',
+    'Precision after 008: bps to 8 bit/s (kept as bytes/s), pps to 0.01 packet/s, utilisation to 1e-4; errors, discards, oper_up_share, coverage, source exact.',
+    `Raw rates lost only their index on time (retention now deletes by seq): ${(out[0]!.rateBytes / out[0]!.rates - out[2]!.rateBytes / out[2]!.rates).toFixed(0)} bytes a row.`,
   ].join('\n');
   log(md);
   if (!values['no-write']) writeSection(path.join(here, 'RESULTS.md'), '## Store size', md);
