@@ -3,6 +3,7 @@
 // evaluateCapacity is pure; createCapacitySource reads the store's 5-minute rollups, one batch of
 // 5 ports of one month per call, so that a year of history never blocks a poll for long (finished months are kept).
 import type Database from 'better-sqlite3';
+import { sec } from '../store/rollupRows.ts';
 import { forecastCrossing, monthIndex, monthName, type Forecast, type MonthUtil } from '../figures/forecast.ts';
 import { countsForMembers } from '../members/roles.ts';
 import { loadRoles } from '../members/roleStore.ts';
@@ -88,7 +89,7 @@ export function createCapacitySource(db: Database.Database, memberOf: (sw: strin
     const ids = j.batches[j.k++];
     if (ids?.length) {
       const rows = db.prepare(`SELECT p.switch AS sw, p.name AS port, r.in_bps_avg AS i, r.out_bps_avg AS o, r.coverage AS c FROM rollups r
-        JOIN ports p ON p.id = r.port_id WHERE r.port_id IN (${ids.join(',')}) AND r.res = 300 AND r.t >= ? AND r.t < ?`).raw().iterate(from, to) as Iterable<[string, string, number | null, number | null, number]>;
+        JOIN ports p ON p.id = r.port_id WHERE r.port_id IN (${ids.join(',')}) AND r.res = 300 AND r.ts >= ? AND r.ts < ?`).raw().iterate(sec(from), sec(to)) as Iterable<[string, string, number | null, number | null, number]>;
       for (const [sw, port, i, o, c] of rows) {
         const k = `${sw}\u0000${port}`;
         const a = j.acc.get(k) ?? { i: [], o: [], c: 0 };

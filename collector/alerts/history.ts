@@ -1,6 +1,7 @@
 // Reads the traffic baseline for the collapse rules from the local store's rollups: the average
 // bps of a set of ports during the same hour of each previous week. Read-only; no rule logic here.
 import type Database from 'better-sqlite3';
+import { sec } from '../store/rollupRows.ts';
 
 /** A port by switch and ifName, as the store's `ports` table names it. */
 export interface PortRef { switch: string; port: string }
@@ -24,11 +25,12 @@ export function rollupHistory(db: Database.Database): HistoryFn {
     if (!s) {
       const where = Array.from({ length: n }, () => '(p.switch = ? AND p.name = ?)').join(' OR ');
       const v = direction === 'both' ? 'COALESCE(r.in_bps_avg, 0) + COALESCE(r.out_bps_avg, 0)' : 'COALESCE(r.in_bps_avg, 0)';
-      // Per port: its hourly row where there is one, else the mean of its 5-minute rows in that hour.
+      // Per port: its hourly row where there is one, else the mean of its 5-minute rows in that hour (both lie in
+      // [hour, hour + 1 h); `ts` so that SQLite seeks the (port_id, res, ts) key for each resolution).
       s = db.prepare(`SELECT SUM(v) AS s, COUNT(v) AS n FROM (
           SELECT COALESCE(MAX(CASE WHEN r.res = 3600 THEN ${v} END), AVG(CASE WHEN r.res = 300 THEN ${v} END)) AS v
           FROM rollups r JOIN ports p ON p.id = r.port_id
-          WHERE ((r.res = 3600 AND r.t = ?) OR (r.res = 300 AND r.t >= ? AND r.t < ?)) AND (${where})
+          WHERE r.res IN (300, 3600) AND r.ts >= ? AND r.ts < ? AND (${where})
           GROUP BY r.port_id)`);
       if (cache.size > 200) cache.clear();
       cache.set(k, s);
@@ -43,7 +45,7 @@ export function rollupHistory(db: Database.Database): HistoryFn {
     const out: (number | null)[] = [];
     for (let k = 1; k <= weeks; k++) {
       const t = hour - k * WEEK;
-      const r = stmt.get(t, t, t + HOUR, ...params) as { s: number | null; n: number };
+      const r = stmt.get(sec(t), sec(t + HOUR), ...params) as { s: number | null; n: number };
       out.push(r.n ? r.s ?? 0 : null);
     }
     return out;

@@ -1,5 +1,5 @@
-// The forwarder: a cursor per forwarded table (polls, rates, rollups, ..., the figures outbox) over the local
-// store; reads the next batch after it, sends it as line protocol, and moves the cursor only after InfluxDB's
+// The forwarder: a cursor per forwarded table (polls, rates, rollups via rollup_log, ..., the figures outbox) over
+// the local store; reads the next batch after it, sends it as line protocol, and moves the cursor only after InfluxDB's
 // 2xx. Network errors/429/5xx back off with jitter forever; other 4xx block (every point kept) and
 // retry periodically; a 400 naming bad points parks that batch. A figures delete is sent alone, in outbox
 // order. Never deletes or rewrites stored rows.
@@ -7,7 +7,8 @@ import type { InfluxConfig } from '../config/types.ts';
 import { getLogger, type Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
 import type { Statement } from 'better-sqlite3';
-import { ensureCursor, advanceCursor, FORWARDED, type ForwardedTable } from '../store/cursor.ts';
+import { sec } from '../store/rollupRows.ts';
+import { ensureCursor, advanceCursor, getRollupPosition, FORWARDED, type ForwardedTable } from '../store/cursor.ts';
 import { metrics } from '../metrics/index.ts';
 import { createInfluxWriter, WriteFailure, type InfluxWriter } from './influx.ts';
 import { portLine, rollupLine, pollLine, p2pLine, seriesKey, type RateRowLP, type RollupRowLP, type PollRowLP } from './lineProtocol.ts';
@@ -60,8 +61,11 @@ export interface Forwarder {
   status(): { state: ForwarderState; lastError?: string; lastAckAt?: number; parked: number; sent: number };
 }
 
-/** A batch of lines, or (figures only) one delete that is sent alone: `del`. */
-interface Batch { table: ForwardedTable; lastSeq: number; points: number; body: Buffer; del?: FigureDeleteLP }
+/**
+ * A batch of lines, or (figures only) one delete that is sent alone: `del`. For rollups `pos` is the (port_id, t) of
+ * its last row inside rollup_log entry `lastSeq`.
+ */
+interface Batch { table: ForwardedTable; lastSeq: number; pos?: { portId: number; t: number }; points: number; body: Buffer; del?: FigureDeleteLP }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one raw SQLite row; readBatch names each column
 type Row = any[];
 
@@ -138,7 +142,7 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string; timezone?: st
   // only after batch n was answered.
   const bodies = [new BodyBuilder(), new BodyBuilder(), new BodyBuilder()];
   let slot = 0;
-  function readBatch(table: ForwardedTable, after: number): Batch | null {
+  function readBatch(table: ForwardedTable, after: number, pos?: { portId: number; t: number }): Batch | null {
     const body = bodies[slot].reset();
     let lastSeq = after;
     const add = (l: string | null) => { if (l) body.line(l); };
@@ -189,23 +193,59 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string; timezone?: st
         lastSeq = r[0];
       }
     } else {
-      for (const r of stmt('rollups').iterate(after, batchSize) as IterableIterator<Row>) {
-        lastSeq = r[0];
-        const res: number = r[1], source: string = r[17];
-        // Imported history coarser than 5 minutes (MRTG's 30 min, 2 h, 1 day) travels at its own resolution, tagged
-        // with it; the hourly and daily rollups of polled data are the local store's own and stay home.
-        if (res !== 300 && source !== 'mrtg') continue;
-        const series = res === 300 ? portSeries('ixp_port_5m', r[18], r[19], r[2]) : portSeries('ixp_port_hist', r[18], r[19], r[2], Math.trunc(res));
-        add(rollupLine(series, {
-          t: r[2], in_bps_avg: r[3], in_bps_max: r[4], out_bps_avg: r[5], out_bps_max: r[6], in_pps_avg: r[7], out_pps_avg: r[8],
-          in_errors_avg: r[9], out_errors_avg: r[10], in_discards_avg: r[11], out_discards_avg: r[12], util_in_max: r[13],
-          util_out_max: r[14], oper_up_share: r[15], coverage: r[16],
-        }));
-      }
+      return readRollups(body, after, pos);
     }
     if (lastSeq === after) return null;
     slot = (slot + 1) % bodies.length;
     return { table, lastSeq, points: body.count, body: body.done() };
+  }
+
+  /**
+   * Rollups in the order they were written: the rollup_log entries after the cursor, each entry's rows by (port_id, t),
+   * resuming after (entry `after`, `pos`). An entry names one port or every port of a switch, a resolution and a span.
+   */
+  function readRollups(body: BodyBuilder, after: number, pos = { portId: 0, t: 0 }): Batch | null {
+    const db = deps.store.db;
+    let last: { seq: number; portId: number; t: number } | undefined;
+    let rows = 0;
+    const entries = db.prepare('SELECT seq, switch, port_id, res, t_from, t_to FROM rollup_log WHERE seq >= ? ORDER BY seq')
+      .raw().iterate(after) as IterableIterator<[number, string, number | null, number, number, number]>;
+    const portsOf = db.prepare('SELECT id, name FROM ports WHERE switch = ? ORDER BY id').raw();
+    const portName = db.prepare('SELECT name FROM ports WHERE id = ?').pluck();
+    const read = stmt('rollups');
+    try {
+      for (const [seq, sw, portId, res, from, to] of entries) {
+        const ports = portId === null ? portsOf.all(sw) as [number, string][] : [[portId, portName.get(portId) as string] as [number, string]];
+        for (const [id, name] of ports) {
+          if (seq === after && id < pos.portId) continue;
+          const t0 = seq === after && id === pos.portId ? Math.max(from, pos.t + 1) : from;
+          for (const r of read.iterate(id, res, sec(t0), sec(to), batchSize - rows) as IterableIterator<Row>) {
+            rows++;
+            last = { seq, portId: id, t: r[0] };
+            const source: string = r[15];
+            // Imported history coarser than 5 minutes (MRTG's 30 min, 2 h, 1 day) travels at its own resolution, tagged
+            // with it; the hourly and daily rollups of polled data are the local store's own and stay home.
+            if (res !== 300 && source !== 'mrtg') continue;
+            const series = res === 300 ? portSeries('ixp_port_5m', sw, name, r[0]) : portSeries('ixp_port_hist', sw, name, r[0], Math.trunc(res));
+            const l = rollupLine(series, {
+              t: r[0], in_bps_avg: r[1], in_bps_max: r[2], out_bps_avg: r[3], out_bps_max: r[4], in_pps_avg: r[5], out_pps_avg: r[6],
+              in_errors_avg: r[7], out_errors_avg: r[8], in_discards_avg: r[9], out_discards_avg: r[10], util_in_max: r[11],
+              util_out_max: r[12], oper_up_share: r[13], coverage: r[14],
+            });
+            if (l) body.line(l);
+          }
+          if (rows >= batchSize) break;
+        }
+        if (rows >= batchSize) break;
+        // An entry whose rows are all sent (or gone): the cursor moves past it even when it held nothing to send.
+        if (!last || last.seq !== seq) last = { seq, portId: Number.MAX_SAFE_INTEGER, t: 0 };
+      }
+    } finally {
+      entries.return?.();
+    }
+    if (!last || (last.seq === after && last.portId === pos.portId && last.t === pos.t)) return null;
+    slot = (slot + 1) % bodies.length;
+    return { table: 'rollups', lastSeq: last.seq, pos: { portId: last.portId, t: last.t }, points: body.count, body: body.done() };
   }
 
   // Column order matters: readBatch reads the rows as arrays, by position.
@@ -215,22 +255,22 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string; timezone?: st
         r.in_discards, r.out_discards, r.util_in, r.util_out, r.oper_up, r.speed_mbps, r.in_octets, r.out_octets, r.gap,
         p.switch AS sw, p.name AS port
       FROM rates r JOIN ports p ON p.id = r.port_id WHERE r.seq > ? ORDER BY r.seq LIMIT ?`,
-    rollups: `SELECT r.seq, r.res, r.t, r.in_bps_avg, r.in_bps_max, r.out_bps_avg, r.out_bps_max, r.in_pps_avg,
-        r.out_pps_avg, r.in_errors_avg, r.out_errors_avg, r.in_discards_avg, r.out_discards_avg, r.util_in_max, r.util_out_max,
-        r.oper_up_share, r.coverage, r.source, p.switch AS sw, p.name AS port
-      FROM rollups r JOIN ports p ON p.id = r.port_id WHERE r.seq > ? ORDER BY r.seq LIMIT ?`,
+    // One series' rows of a rollup_log entry, after a position: port_id, res, t_from, t_to, LIMIT.
+    rollups: `SELECT t, in_bps_avg, in_bps_max, out_bps_avg, out_bps_max, in_pps_avg, out_pps_avg, in_errors_avg, out_errors_avg,
+        in_discards_avg, out_discards_avg, util_in_max, util_out_max, oper_up_share, coverage, source
+      FROM rollups WHERE port_id = ? AND res = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?`,
     latency: `SELECT seq, t, target, kind, name, member_asn, sent, received, loss, median_ms, min_ms, max_ms, rtts
       FROM latency WHERE seq > ? ORDER BY seq LIMIT ?`,
     p2p: 'SELECT seq, t, switch, src, dst, ip, bytes, packets, samples FROM p2p WHERE seq > ? ORDER BY seq LIMIT ?',
     figures: FIGURES_SQL,
     p2p_windows: 'SELECT seq, t, switch, datagrams, samples, dropped, not_ingress, no_frame, rate_min, rate_max FROM p2p_windows WHERE seq > ? ORDER BY seq LIMIT ?',
   };
-  const prepared = new Map<string, Statement<[number, number]>>();
+  const prepared = new Map<string, Statement<number[]>>();
   let preparedFor: unknown;
   function stmt(table: ForwardedTable) {
     if (preparedFor !== deps.store.db) { prepared.clear(); preparedFor = deps.store.db; }
     let st = prepared.get(table);
-    if (!st) { st = deps.store.db.prepare<[number, number]>(SQL[table]).raw(true); prepared.set(table, st); }
+    if (!st) { st = deps.store.db.prepare<number[]>(SQL[table]).raw(true); prepared.set(table, st); }
     return st;
   }
 
@@ -238,7 +278,7 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string; timezone?: st
     const at = now();
     const meta: Record<string, string> = { 'forward.lastError': '' };
     if (parkedNow) { parked += b.points; meta['forward.parked'] = String(Number(deps.store.getMeta('forward.parked') ?? 0) + b.points); }
-    advanceCursor(deps.store.db, b.table, b.lastSeq, at, meta);
+    advanceCursor(deps.store.db, b.table, b.lastSeq, at, meta, b.pos);
     if (!parkedNow) { sent += b.points; lastAckAt = at; hooks.acked?.(b.table, b.points, at); }
     else hooks.parked?.(b.table, b.points);
     lastError = undefined;
@@ -287,7 +327,8 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string; timezone?: st
     const settle = () => Promise.all(inFlight.splice(0).map((f) => f.done));
     try {
       for (const table of FORWARDED) {
-        let batch = readBatch(table, ensureCursor(deps.store.db, table));
+        const start = ensureCursor(deps.store.db, table);
+        let batch = readBatch(table, start, table === 'rollups' ? getRollupPosition(deps.store.db) : undefined);
         while ((batch && (running || !loop)) || inFlight.length) {
           if (batch?.del && (running || !loop) && !inFlight.length) {
             // Everything before the delete is acknowledged; it runs alone, and only then is the next batch read.
@@ -306,7 +347,7 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string; timezone?: st
             // build does not hold the request back.
             await onTheWire;
             await new Promise((r) => setImmediate(r));
-            batch = readBatch(table, batch.lastSeq);
+            batch = readBatch(table, batch.lastSeq, batch.pos);
             continue;
           }
           const head = inFlight.shift()!;

@@ -1,8 +1,9 @@
 // MRTG log import: parses a port's .log (bytes/s, newest first, consolidated 5 min → 30 min → 2 h → 1 day)
-// and stores each row at its real resolution in `rollups` (source 'mrtg'), in one transaction.
+// and stores each row at its real resolution in the rollups (source 'mrtg', collector/store/rollupRows.ts), in one transaction.
 // Never invents 5-minute samples, never overwrites rows the poller wrote, and a re-import changes nothing.
 import type Database from 'better-sqlite3';
 import { bumpHistoryVersion } from '../store/index.ts';
+import { insertRollup, logRollups } from '../store/rollupRows.ts';
 
 /** The resolutions MRTG consolidates to, seconds. */
 export const MRTG_RESOLUTIONS = [300, 1800, 7200, 86400] as const;
@@ -115,7 +116,7 @@ export interface MrtgImportResult {
 
 /**
  * Stores parsed rows for one switch port in one transaction: creates the port row when the store does not
- * know it (if_index 0: seen only in imported history), then INSERT OR IGNORE into rollups, so neither a
+ * know it (if_index 0: seen only in imported history), then stores each window the store does not have yet, so neither a
  * re-import nor an import over poll-sourced windows changes what is there.
  */
 export function storeMrtgRows(db: Database.Database, switchName: string, portName: string, rows: MrtgRow[]): MrtgImportResult {
@@ -133,13 +134,21 @@ export function storeMrtgRows(db: Database.Database, switchName: string, portNam
       portId = Number(db.prepare(`INSERT INTO ports (switch, if_index, name, descr, alias, first_seen, last_seen) VALUES (?, 0, ?, 'imported from MRTG', '', ?, ?)`)
         .run(switchName, portName, from ?? 0, to ?? 0).lastInsertRowid);
     }
-    const ins = db.prepare(`INSERT OR IGNORE INTO rollups (port_id, res, t, in_bps_avg, in_bps_max, out_bps_avg, out_bps_max, coverage, source)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'mrtg')`);
+    const span = new Map<number, { from: number; to: number; rows: number }>();
     for (const r of rows) {
-      const n = ins.run(portId, r.res, r.t, r.inBpsAvg, r.inBpsMax, r.outBpsAvg, r.outBpsMax, r.coverage).changes;
+      const n = insertRollup(db, { port_id: portId, res: r.res, t: r.t, in_bps_avg: r.inBpsAvg, in_bps_max: r.inBpsMax, out_bps_avg: r.outBpsAvg,
+        out_bps_max: r.outBpsMax, in_pps_avg: null, out_pps_avg: null, in_errors_avg: null, out_errors_avg: null, in_discards_avg: null,
+        out_discards_avg: null, util_in_max: null, util_out_max: null, oper_up_share: null, coverage: r.coverage, source: 'mrtg' });
       const bucket = n ? inserted : skipped;
       bucket[r.res] = (bucket[r.res] ?? 0) + 1;
+      if (n) {
+        const s = span.get(r.res) ?? { from: r.t, to: r.t + 1, rows: 0 };
+        s.from = Math.min(s.from, r.t); s.to = Math.max(s.to, r.t + 1); s.rows++;
+        span.set(r.res, s);
+      }
     }
+    // The forwarder sends what was stored (ixp_port_5m, ixp_port_hist), one entry per resolution.
+    for (const [res, s] of span) logRollups(db, { switch: switchName, portId, res, from: s.from, to: s.to, rows: s.rows });
     // Past months changed: dashboards drop the figures they kept of them (see dashboard/server/saved.ts).
     if (Object.keys(inserted).length) bumpHistoryVersion(db);
   })();

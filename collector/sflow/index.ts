@@ -111,7 +111,7 @@ export function createSflow(config: Config, deps: SflowDeps): Sflow {
   /** SNMP received octets per member port over a closed window, from the 5-minute rollups. */
   function snmpOctets(sw: string, t: number): Map<number, number> {
     const rows = deps.store.db.prepare(`SELECT p.if_index AS ifIndex, r.in_bps_avg AS bps, r.coverage AS coverage FROM rollups r JOIN ports p ON p.id = r.port_id
-      WHERE r.res = 300 AND r.t = ? AND p.switch = ?`).all(t, sw) as { ifIndex: number; bps: number | null; coverage: number }[];
+      WHERE r.res = 300 AND r.ts = ? AND p.switch = ?`).all(t / 1000, sw) as { ifIndex: number; bps: number | null; coverage: number }[];
     return new Map(rows.filter((r) => r.bps !== null && r.coverage >= 0.9).map((r) => [r.ifIndex, (r.bps! * WINDOW_MS) / 8000]));
   }
 

@@ -15,6 +15,7 @@ import { IXP_ASN, memberWindows, toSample, type MemberSample, type MemberWindowR
 import { ixpMonthRow, memberMonthRow, memberMonthRowOf, windowStats, type MonthMember, type MonthRow, type MonthSpan, type WindowStats } from '../figures/months.ts';
 import type { DB } from './sqlite.ts';
 import { withPortMonths } from './portMonths.ts';
+import { sec } from './rollupRows.ts';
 
 /** The parts of the config figures are computed from. */
 export type FiguresConfig = Pick<Config, 'members' | 'memberSources'> & { ixp?: Config['ixp'] };
@@ -46,15 +47,15 @@ function prep(db: DB, sql: string): Database.Statement<unknown[]> {
 export function readPortWindows(db: DB, from: number, to: number): PortWindow[] {
   const out: PortWindow[] = [];
   const fine = prep(db, `SELECT p.switch, p.name, r.t, r.in_bps_avg, r.out_bps_avg, r.coverage, r.util_in_max, r.util_out_max
-    FROM rollups r JOIN ports p ON p.id = r.port_id WHERE r.res = 300 AND r.t >= ? AND r.t < ? ORDER BY r.t, r.port_id`).raw();
-  for (const row of fine.iterate(from, to)) {
+    FROM ports p CROSS JOIN rollups r ON r.port_id = p.id WHERE r.res = 300 AND r.ts >= ? AND r.ts < ? ORDER BY r.ts, r.port_id`).raw();
+  for (const row of fine.iterate(sec(from), sec(to))) {
     const [sw, port, t, i, o, c, ui, uo] = row as [string, string, number, number | null, number | null, number, number | null, number | null];
     out.push({ switch: sw, port, t, res: 300, inBps: i, outBps: o, coverage: c, utilIn: ui, utilOut: uo });
   }
   const coarse = prep(db, `SELECT p.switch, p.name, r.t, r.res, r.in_bps_avg, r.out_bps_avg, r.coverage
-    FROM rollups r JOIN ports p ON p.id = r.port_id
-    WHERE r.res IN (${COARSE.join(', ')}) AND r.source = 'mrtg' AND r.t >= ? AND r.t < ? AND r.t + r.res * 1000 > ? ORDER BY r.t, r.res, r.port_id`).raw();
-  for (const row of coarse.iterate(from - DAY, to, from)) {
+    FROM ports p CROSS JOIN rollups r ON r.port_id = p.id
+    WHERE r.res IN (${COARSE.join(', ')}) AND r.source = 'mrtg' AND r.ts >= ? AND r.ts < ? AND r.t + r.res * 1000 > ? ORDER BY r.ts, r.res, r.port_id`).raw();
+  for (const row of coarse.iterate(sec(from - DAY), sec(to), from)) {
     const [sw, port, t, res, i, o, c] = row as [string, string, number, number, number | null, number | null, number];
     out.push({ switch: sw, port, t, res, inBps: i, outBps: o, coverage: c, utilIn: null, utilOut: null });
   }
@@ -63,7 +64,13 @@ export function readPortWindows(db: DB, from: number, to: number): PortWindow[] 
 
 /** [from, to) of every port window figures read (5-minute rollups and imported history); null when none. */
 export function rollupExtent(db: DB): { from: number; to: number } | null {
-  const r = prep(db, `SELECT min(t) AS a, max(t + res * 1000) AS b FROM rollups WHERE res = 300 OR (res IN (${COARSE.join(', ')}) AND source = 'mrtg')`).get() as { a: number | null; b: number | null };
+  // Per port through the (port_id, res, ts) key: the first and last 5-minute window, and imported history's.
+  const r = prep(db, `SELECT min(a) AS a, max(b) AS b FROM (
+      SELECT (SELECT min(ts) FROM rollup_rows WHERE port_id = p.id AND res = 300) * 1000 AS a,
+             (SELECT max(ts) FROM rollup_rows WHERE port_id = p.id AND res = 300) * 1000 + 300000 AS b FROM ports p
+      UNION ALL
+      SELECT min(r.t), max(r.t + r.res * 1000) FROM ports p CROSS JOIN rollups r ON r.port_id = p.id
+       WHERE r.res IN (${COARSE.join(', ')}) AND r.source = 'mrtg')`).get() as { a: number | null; b: number | null };
   return r.a === null || r.b === null ? null : { from: r.a, to: r.b };
 }
 

@@ -7,6 +7,7 @@ import { billableP95, type WindowSample } from '../figures/impact.ts';
 import type { MonthRow, MonthSpan, PortMonth } from '../figures/months.ts';
 import { IXP_ASN, type Owner } from '../figures/windows.ts';
 import type { DB } from './sqlite.ts';
+import { sec } from './rollupRows.ts';
 
 /** The running month's port figures are read again at most this often (a month of 200 ports is 1.7 M rows). */
 export const PORT_MONTHS_EVERY_MS = 3_600_000;
@@ -36,8 +37,8 @@ export function computePortMonths(db: DB, span: MonthSpan, owner: Owner, now: nu
   const acc = new Map<string, Acc>();
   const sources = new Set<string>();
   const rows = prep(db, `SELECT p.switch, p.name, r.t, r.res, r.in_bps_avg, r.out_bps_avg, r.coverage, r.util_in_max, r.util_out_max, r.source
-    FROM rollups r JOIN ports p ON p.id = r.port_id WHERE r.t >= ? AND r.t < ? AND r.res IN (300, 1800, 7200, 86400) /* port months */`).raw();
-  for (const row of rows.iterate(span.from, span.to)) {
+    FROM ports p CROSS JOIN rollups r ON r.port_id = p.id WHERE r.res IN (300, 1800, 7200, 86400) AND r.ts >= ? AND r.ts < ? /* port months */`).raw();
+  for (const row of rows.iterate(sec(span.from), sec(span.to))) {
     const [sw, port, t, res, i, o, c, ui, uo, source] = row as [string, string, number, number, number | null, number | null, number, number | null, number | null, string];
     if (res !== 300 && !(COARSE.has(res) && source === 'mrtg')) continue;
     const asn = owner(sw, port, t);

@@ -4,6 +4,7 @@
 // No clock, no I/O beyond the given database handle.
 import type Database from 'better-sqlite3';
 import type { DB } from './sqlite.ts';
+import { insertRollup, logRollups, sec, type RollupRow } from './rollupRows.ts';
 
 /** Prepared statements per database handle: closing windows runs after every poll, preparing once is enough. */
 const statements = new WeakMap<DB, Map<string, Database.Statement<unknown[]>>>();
@@ -120,36 +121,37 @@ function rollupRates(db: DB, sw: string, from: number, to: number): number {
       }
     }
   }
-  const ins = prep(db, `INSERT INTO rollups (port_id, res, t, in_bps_avg, in_bps_max, out_bps_avg, out_bps_max,
-      in_pps_avg, out_pps_avg, in_errors_avg, out_errors_avg, in_discards_avg, out_discards_avg,
-      util_in_max, util_out_max, oper_up_share, coverage, source)
-    VALUES (?, ${RES_5M}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'poll') ON CONFLICT (port_id, res, t) DO NOTHING`);
   let n = 0;
   const avg = (a: Acc, f: string) => (a.w[f] ? a.sum[f] / a.w[f] : null);
   for (const [key, a] of acc) {
     const [port, w] = key.split(':').map(Number);
-    n += ins.run(port, w, avg(a, 'in_bps'), a.max.in_bps ?? null, avg(a, 'out_bps'), a.max.out_bps ?? null,
-      avg(a, 'in_pps'), avg(a, 'out_pps'), avg(a, 'in_errors'), avg(a, 'out_errors'), avg(a, 'in_discards'), avg(a, 'out_discards'),
-      a.max.util_in ?? null, a.max.util_out ?? null, a.up / a.covered, Math.min(1, a.covered / RES_5M)).changes;
+    n += insertRollup(db, {
+      port_id: port!, res: RES_5M, t: w!, in_bps_avg: avg(a, 'in_bps'), in_bps_max: a.max.in_bps ?? null, out_bps_avg: avg(a, 'out_bps'),
+      out_bps_max: a.max.out_bps ?? null, in_pps_avg: avg(a, 'in_pps'), out_pps_avg: avg(a, 'out_pps'), in_errors_avg: avg(a, 'in_errors'),
+      out_errors_avg: avg(a, 'out_errors'), in_discards_avg: avg(a, 'in_discards'), out_discards_avg: avg(a, 'out_discards'),
+      util_in_max: a.max.util_in ?? null, util_out_max: a.max.util_out ?? null, oper_up_share: a.up / a.covered,
+      coverage: Math.min(1, a.covered / RES_5M), source: 'poll',
+    });
   }
+  // The forwarder sends these windows (ixp_port_5m) in the order of this entry.
+  logRollups(db, { switch: sw, res: RES_5M, from, to, rows: n });
   return n;
 }
 
 /** Windows of `res` in [from, to) from the `src` level: averages weighted by covered time, maxima of maxima. */
 function rollupLevel(db: DB, sw: string, src: number, res: number, from: number, to: number): number {
   const wavg = (f: string) => `sum(${f} * coverage) / nullif(sum(CASE WHEN ${f} IS NULL THEN 0 ELSE coverage END), 0)`;
-  const sql = `INSERT INTO rollups (port_id, res, t, in_bps_avg, in_bps_max, out_bps_avg, out_bps_max,
-      in_pps_avg, out_pps_avg, in_errors_avg, out_errors_avg, in_discards_avg, out_discards_avg,
-      util_in_max, util_out_max, oper_up_share, coverage, source)
-    SELECT r.port_id, ${res}, (r.t / ${res * 1000}) * ${res * 1000},
-      ${wavg('in_bps_avg')}, max(in_bps_max), ${wavg('out_bps_avg')}, max(out_bps_max),
-      ${wavg('in_pps_avg')}, ${wavg('out_pps_avg')}, ${wavg('in_errors_avg')}, ${wavg('out_errors_avg')},
-      ${wavg('in_discards_avg')}, ${wavg('out_discards_avg')},
-      max(util_in_max), max(util_out_max),
-      sum(oper_up_share * coverage) / sum(coverage), min(1.0, sum(coverage) * ${src}.0 / ${res}.0), 'poll'
+  // Read through the `rollups` view (decoded values), written in the compact encoding; these levels stay home (not forwarded).
+  const sql = `SELECT r.port_id, ${res} AS res, (r.t / ${res * 1000}) * ${res * 1000} AS t,
+      ${wavg('in_bps_avg')} AS in_bps_avg, max(in_bps_max) AS in_bps_max, ${wavg('out_bps_avg')} AS out_bps_avg, max(out_bps_max) AS out_bps_max,
+      ${wavg('in_pps_avg')} AS in_pps_avg, ${wavg('out_pps_avg')} AS out_pps_avg, ${wavg('in_errors_avg')} AS in_errors_avg,
+      ${wavg('out_errors_avg')} AS out_errors_avg, ${wavg('in_discards_avg')} AS in_discards_avg, ${wavg('out_discards_avg')} AS out_discards_avg,
+      max(util_in_max) AS util_in_max, max(util_out_max) AS util_out_max,
+      sum(oper_up_share * coverage) / sum(coverage) AS oper_up_share, min(1.0, sum(coverage) * ${src}.0 / ${res}.0) AS coverage
     FROM rollups r JOIN ports p ON p.id = r.port_id
-    WHERE r.res = ? AND r.t >= ? AND r.t < ? AND p.switch = ? AND r.source = 'poll' AND r.coverage > 0
-    GROUP BY r.port_id, r.t / ${res * 1000}
-    ON CONFLICT (port_id, res, t) DO NOTHING`;
-  return prep(db, sql).run(src, from, to, sw).changes;
+    WHERE r.res = ? AND r.ts >= ? AND r.ts < ? AND p.switch = ? AND r.source = 'poll' AND r.coverage > 0
+    GROUP BY r.port_id, r.ts / ${res}`;
+  let n = 0;
+  for (const row of prep(db, sql).all(src, sec(from), sec(to), sw) as Omit<RollupRow, 'source'>[]) n += insertRollup(db, { ...row, source: 'poll' });
+  return n;
 }

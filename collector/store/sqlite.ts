@@ -120,6 +120,9 @@ export function migrate(db: DB, dir?: string): number {
       version = Math.max(version, m.version);
       db.pragma(`user_version = ${version}`);
     })();
+    // Each migration's pages go into the database before the next one starts: the WAL never holds more than the
+    // largest migration (a new store on a small disk; 008 rewriting the rollups of a full one).
+    db.pragma('wal_checkpoint(TRUNCATE)');
   }
   return version;
 }

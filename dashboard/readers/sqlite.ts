@@ -8,6 +8,7 @@ import {
 } from './reader.ts';
 import { CoarseWindows } from './windows.ts';
 import type { MonthRow } from '../../collector/figures/months.ts';
+import { sec } from '../../collector/store/rollupRows.ts';
 
 type DB = Database.Database;
 
@@ -21,6 +22,12 @@ export function createSqliteReader(db: DB): Reader {
     if (!s) { s = db.prepare(sql); stmt.set(sql, s); }
     return s;
   };
+
+  // Rollups are filtered on `ts` (window start, epoch seconds: the stored key, migration 008), so that SQLite seeks the
+  // primary key; a store the collector has not yet migrated has only `t` (ms). `tb` turns a ms bound into the column's.
+  const hasTs = (db.prepare('SELECT count(*) AS n FROM pragma_table_info(\'rollups\') WHERE name = \'ts\'').get() as { n: number }).n > 0;
+  const T = hasTs ? 'ts' : 't';
+  const tb = (ms: number): number => (hasTs ? sec(ms) : ms);
 
   /** Port ids of each (switch, name); a name can have several ids when its ifIndex changed. */
   function idsOf(ports: PortRef[]): number[] {
@@ -37,7 +44,8 @@ export function createSqliteReader(db: DB): Reader {
     if (res === 0) return 0;
     const order = [86400, 3600, 300].filter((r) => r <= res);
     for (const r of order) {
-      if (prep('SELECT 1 FROM rollups WHERE res = ? AND t >= ? AND t < ? LIMIT 1').get(r, from, to)) return r;
+      // Per port through the rollups' primary key (port_id, res, t): the store has no index on time alone.
+      if (prep(`SELECT 1 FROM ports p WHERE EXISTS (SELECT 1 FROM rollups r WHERE r.port_id = p.id AND r.res = ? AND r.${T} >= ? AND r.${T} < ?) LIMIT 1`).get(r, tb(from), tb(to))) return r;
     }
     return 300;
   }
@@ -107,8 +115,8 @@ export function createSqliteReader(db: DB): Reader {
     async portMaxUtil(_ixp, ports, from, to) {
       const out = new Map<string, number>();
       const want = new Set(ports.map(portKey));
-      const rows = prep(`SELECT p.switch, p.name, max(r.util_in_max) AS ui, max(r.util_out_max) AS uo FROM rollups r JOIN ports p ON p.id = r.port_id
-          WHERE r.res = 300 AND r.t >= ? AND r.t < ? GROUP BY p.switch, p.name`).all(from, to) as { switch: string; name: string; ui: number | null; uo: number | null }[];
+      const rows = prep(`SELECT p.switch, p.name, max(r.util_in_max) AS ui, max(r.util_out_max) AS uo FROM ports p CROSS JOIN rollups r ON r.port_id = p.id
+          WHERE r.res = 300 AND r.${T} >= ? AND r.${T} < ? GROUP BY p.switch, p.name`).all(tb(from), tb(to)) as { switch: string; name: string; ui: number | null; uo: number | null }[];
       for (const r of rows) {
         const k = portKey({ switch: r.switch, port: r.name });
         if (!want.has(k) || (r.ui === null && r.uo === null)) continue;
@@ -142,8 +150,8 @@ export function createSqliteReader(db: DB): Reader {
              WHERE port_id IN (${list}) AND t >= ? AND t < ? AND gap IS NULL GROUP BY b, port_id) GROUP BY b ORDER BY b`
         : `SELECT b, SUM(i) AS i, SUM(o) AS o FROM (
              SELECT CAST((t - ?) / ? AS INTEGER) AS b, port_id, AVG(in_bps_avg) AS i, AVG(out_bps_avg) AS o FROM rollups
-             WHERE res = ${res} AND t >= ? AND t < ? AND port_id IN (${list}) GROUP BY b, port_id) GROUP BY b ORDER BY b`;
-      const rows = (db.prepare(sql).all(q.from, stepMs, q.from, q.to) as { b: number; i: number | null; o: number | null }[])
+             WHERE res = ${res} AND ${T} >= ? AND ${T} < ? AND port_id IN (${list}) GROUP BY b, port_id) GROUP BY b ORDER BY b`;
+      const rows = (db.prepare(sql).all(q.from, stepMs, res === 0 ? q.from : tb(q.from), res === 0 ? q.to : tb(q.to)) as { b: number; i: number | null; o: number | null }[])
         .map((r): SumRow => ({ t: q.from + r.b * stepMs, inBps: r.i, outBps: r.o }));
       return { rows, info: { res } };
     },
@@ -162,8 +170,8 @@ export function createSqliteReader(db: DB): Reader {
         : `SELECT CAST((t - ?) / ? AS INTEGER) AS b, AVG(in_bps_avg) AS inBps, AVG(out_bps_avg) AS outBps, AVG(in_pps_avg) AS inPps, AVG(out_pps_avg) AS outPps,
              AVG(in_errors_avg) AS inErrors, AVG(out_errors_avg) AS outErrors, AVG(in_discards_avg) AS inDiscards, AVG(out_discards_avg) AS outDiscards,
              MAX(util_in_max) AS utilIn, MAX(util_out_max) AS utilOut, AVG(oper_up_share) AS operUp
-           FROM rollups WHERE res = ${res} AND port_id IN (${list}) AND t >= ? AND t < ? GROUP BY b ORDER BY b`;
-      const rows = (db.prepare(sql).all(q.from, stepMs, q.from, q.to) as (Omit<PortRow, 't'> & { b: number })[])
+           FROM rollups WHERE res = ${res} AND port_id IN (${list}) AND ${T} >= ? AND ${T} < ? GROUP BY b ORDER BY b`;
+      const rows = (db.prepare(sql).all(q.from, stepMs, res === 0 ? q.from : tb(q.from), res === 0 ? q.to : tb(q.to)) as (Omit<PortRow, 't'> & { b: number })[])
         .map(({ b, ...r }): PortRow => ({ t: q.from + b * stepMs, ...r }));
       return { rows, info: { res } };
     },
@@ -201,8 +209,8 @@ export function createSqliteReader(db: DB): Reader {
         return a;
       };
       const fineRows = db.prepare(`SELECT port_id, t, in_bps_avg, out_bps_avg, coverage, util_in_max, util_out_max FROM rollups
-          WHERE port_id IN (${list}) AND res = 300 AND t >= ? AND t < ?`).raw();
-      for (const row of fineRows.iterate(from, to)) {
+          WHERE port_id IN (${list}) AND res = 300 AND ${T} >= ? AND ${T} < ?`).raw();
+      for (const row of fineRows.iterate(tb(from), tb(to))) {
         const [pid, t, i, o, c, ui, uo] = row as [number, number, number | null, number | null, number, number | null, number | null];
         const a = acc5(asnOfId.get(pid)!);
         const x = (t - first) / 300_000;
@@ -224,7 +232,7 @@ export function createSqliteReader(db: DB): Reader {
       // Imported history coarser than 5 minutes (MRTG), summed per member and window.
       const coarse = new CoarseWindows();
       for (const row of db.prepare(`SELECT port_id, t, res, in_bps_avg, out_bps_avg, coverage FROM rollups
-          WHERE port_id IN (${list}) AND res IN (1800, 7200, 86400) AND source = 'mrtg' AND t >= ? AND t < ?`).raw().iterate(from, to)) {
+          WHERE port_id IN (${list}) AND res IN (1800, 7200, 86400) AND source = 'mrtg' AND ${T} >= ? AND ${T} < ?`).raw().iterate(tb(from), tb(to))) {
         const [pid, t, res, i, o, c] = row as [number, number, number, number | null, number | null, number];
         coarse.add(asnOfId.get(pid)!, res, t, i, o, c);
       }

@@ -1,8 +1,8 @@
 // createAlerts fed with Samples and rates: port down/up, member and exchange traffic collapse against the
 // store's hourly rollups (real SQLite with the store's schema), sustained utilisation. Messages caught by a test channel.
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { migrate } from '../../../collector/store/sqlite.ts';
 import { createAlerts, type Alerts, type Channel } from '../../../collector/alerts/index.ts';
 import { alertsDefaults } from '../../../collector/alerts/config.ts';
 import type { AlertMessage } from '../../../collector/alerts/message.ts';
@@ -42,7 +42,7 @@ beforeEach(() => {
   clock = T0;
   sent = [];
   db = new Database(':memory:');
-  db.exec(readFileSync('collector/store/migrations/001_initial.sql', 'utf8'));
+  migrate(db); // the store's schema
   const port = db.prepare('INSERT INTO ports (switch, if_index, name, alias, first_seen, last_seen) VALUES (?, ?, ?, ?, 0, 0)');
   port.run('sw1', 1, 'e1', 'AS65001 Raajje');
   port.run('sw1', 2, 'e2', 'AS65002 Ooredoo');

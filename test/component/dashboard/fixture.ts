@@ -55,6 +55,9 @@ const missing = (port: string, t: number) => port === 'et3' && t >= Date.UTC(202
 export interface RollupPoint { port: string; t: number; inBps: number; outBps: number; util: number; up: number }
 export interface RatePoint { port: string; t: number; inBps: number; outBps: number; util: number; up: number; gap: string | null; octets: string }
 
+/** A rollup's packets per second (1 kB packets), on the store's grid of 0.01 packet/s. */
+const pps5m = (bps: number) => Math.round(bps / 80) / 100;
+
 /** The data set's points. */
 export function dataset(opts: { wave?: boolean } = {}) {
   const wave = opts.wave ?? false;
@@ -64,9 +67,11 @@ export function dataset(opts: { wave?: boolean } = {}) {
     for (let t = START; t < Math.floor(NOW / 300_000) * 300_000 - 300_000; t += 300_000) {
       if (missing(p.port, t)) continue;
       const f = factor(t, wave);
-      const inBps = Math.round(p.inM * 1e6 * f);
-      const outBps = Math.round(p.outM * 1e6 * f);
-      rollups.push({ port: p.port, t, inBps, outBps, util: Math.max(inBps, outBps) / (p.speed * 1e6), up: p.up ? 1 : 0 });
+      // On the grid the store keeps rollups on (bps to 8 bit/s, utilisation to 1e-4: collector/store/rollupRows.ts),
+      // so that InfluxDB, fed these lines directly, holds what the SQLite store holds.
+      const inBps = Math.round((p.inM * 1e6 * f) / 8) * 8;
+      const outBps = Math.round((p.outM * 1e6 * f) / 8) * 8;
+      rollups.push({ port: p.port, t, inBps, outBps, util: Math.round((Math.max(inBps, outBps) / (p.speed * 1e6)) * 10000) / 10000, up: p.up ? 1 : 0 });
     }
     for (let t = NOW - 86_400_000 + 60_000, i = 0; t <= NOW - 30_000; t += 60_000, i++) {
       const f = factor(t, wave);
@@ -105,7 +110,7 @@ export function sqliteStore(opts: { wave?: boolean; config?: Config } = {}): { d
     const ru = db.prepare(`INSERT INTO rollups (port_id, res, t, in_bps_avg, in_bps_max, out_bps_avg, out_bps_max, in_pps_avg, out_pps_avg,
       in_errors_avg, out_errors_avg, in_discards_avg, out_discards_avg, util_in_max, util_out_max, oper_up_share, coverage, source)
       VALUES (?, 300, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?, ?, ?, 1, 'poll')`);
-    for (const r of rollups) ru.run(ids.get(r.port), r.t, r.inBps, r.inBps, r.outBps, r.outBps, r.inBps / 8000, r.outBps / 8000, r.util, r.util, r.up);
+    for (const r of rollups) ru.run(ids.get(r.port), r.t, r.inBps, r.inBps, r.outBps, r.outBps, pps5m(r.inBps), pps5m(r.outBps), r.util, r.util, r.up);
     const ra = db.prepare(`INSERT INTO rates (port_id, t, interval, in_bps, out_bps, in_pps, out_pps, in_errors, out_errors, in_discards, out_discards,
       util_in, util_out, oper_up, speed_mbps, in_octets, out_octets, gap) VALUES (?, ?, 60, ?, ?, ?, ?, 0, 0, 0, 0, ?, ?, ?, ?, ?, ?, ?)`);
     const gapRow = db.prepare(`INSERT INTO rates (port_id, t, interval, oper_up, speed_mbps, in_octets, out_octets, gap) VALUES (?, ?, 60, ?, ?, ?, ?, ?)`);
@@ -137,7 +142,7 @@ export function influxLines(ixp: string, opts: { wave?: boolean } = {}): string[
   const lines: string[] = [];
   for (const r of rollups) {
     const l = rollupLine(seriesKey('ixp_port_5m', tags(r.port)), {
-      t: r.t, in_bps_avg: r.inBps, in_bps_max: r.inBps, out_bps_avg: r.outBps, out_bps_max: r.outBps, in_pps_avg: r.inBps / 8000, out_pps_avg: r.outBps / 8000,
+      t: r.t, in_bps_avg: r.inBps, in_bps_max: r.inBps, out_bps_avg: r.outBps, out_bps_max: r.outBps, in_pps_avg: pps5m(r.inBps), out_pps_avg: pps5m(r.outBps),
       in_errors_avg: 0, out_errors_avg: 0, in_discards_avg: 0, out_discards_avg: 0, util_in_max: r.util, util_out_max: r.util, oper_up_share: r.up, coverage: 1,
     });
     if (l) lines.push(l);

@@ -84,9 +84,9 @@ describe('storing', () => {
         { res: 86400, n: 682, s: 8 * sum(7000, 682) },
       ]);
       expect(count('SELECT switch, if_index, name FROM ports')).toEqual([{ switch: 'sw1', if_index: 0, name: 'et1' }]);
-      const snapshot = count('SELECT * FROM rollups ORDER BY seq');
+      const snapshot = count('SELECT * FROM rollups ORDER BY port_id, res, t');
       expect(await run(['mrtg', '--switch', 'sw1', '--port', 'et1', LOG, '--config', cfgFile])).toBe(0);
-      expect(count('SELECT * FROM rollups ORDER BY seq')).toEqual(snapshot);
+      expect(count('SELECT * FROM rollups ORDER BY port_id, res, t')).toEqual(snapshot);
       expect(String(out.mock.calls.at(-1)![0])).toContain('0 stored,   600 already there');
     } finally { out.mockRestore(); }
   });
@@ -95,11 +95,11 @@ describe('storing', () => {
     const db = openDatabase(dbFile);
     try {
       const pid = Number(db.prepare(`INSERT INTO ports (switch, if_index, name, first_seen, last_seen) VALUES ('sw1', 7, 'et1', 0, 0)`).run().lastInsertRowid);
-      db.prepare(`INSERT INTO rollups (port_id, res, t, in_bps_avg, out_bps_avg, coverage, source) VALUES (?, 300, ?, 42, 43, 1, 'poll')`).run(pid, (NOW - 300) * 1000);
+      db.prepare(`INSERT INTO rollups (port_id, res, t, in_bps_avg, out_bps_avg, coverage, source) VALUES (?, 300, ?, 4200, 4304, 1, 'poll')`).run(pid, (NOW - 300) * 1000);
       const r = storeMrtgRows(db, 'sw1', 'et1', parseMrtgLog(text).rows);
       expect(r.portId).toBe(pid);
       expect(r.skipped[300]).toBe(1);
-      expect(db.prepare('SELECT in_bps_avg, source FROM rollups WHERE port_id = ? AND res = 300 AND t = ?').get(pid, (NOW - 300) * 1000)).toEqual({ in_bps_avg: 42, source: 'poll' });
+      expect(db.prepare('SELECT in_bps_avg, source FROM rollups WHERE port_id = ? AND res = 300 AND t = ?').get(pid, (NOW - 300) * 1000)).toEqual({ in_bps_avg: 4200, source: 'poll' });
     } finally { db.close(); }
   });
 
