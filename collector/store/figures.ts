@@ -681,6 +681,7 @@ export function createFigures(config: FiguresConfig, deps: FiguresDeps = {}): Fi
   let lastCost = 0;
   let failedKey: string | null = null;
   let started = false;
+  let preloaded: RunningMonth | null = null;
 
   function job(db: DB, what: () => Promise<unknown>, key = attKey): Promise<void> {
     const p = (async () => {
@@ -691,7 +692,8 @@ export function createFigures(config: FiguresConfig, deps: FiguresDeps = {}): Fi
     })();
     busy = p.then(() => {
       busy = null;
-      running = null;
+      running = preloaded;
+      preloaded = null;
       asns = new Set(windowAsns(db));
       const q = pending;
       pending = null;
@@ -769,6 +771,14 @@ export function createFigures(config: FiguresConfig, deps: FiguresDeps = {}): Fi
       return job(db, async () => {
         await syncFigures(db, config, { log });
         const up = closedUpTo(db);
+        // The running month's windows into memory now, a member at a time, rather than inside the next poll's close.
+        if (up !== null) {
+          const a = current(db, up);
+          const span = monthsOf(up - 1, up, a.tz)[0]!;
+          const r = new RunningMonth(span, a.membership);
+          for (const asn of new Set([...windowAsns(db), IXP_ASN, ...a.members.map((m) => m.asn)])) { load(db, r, asn, span.from, span.to); await immediate(); }
+          preloaded = r;
+        }
         if (up !== null) pending = { from: null, to: Math.max(up, pending?.to ?? 0) };
       });
     },
