@@ -402,16 +402,14 @@ export async function refreshFigures(db: DB, config: FiguresConfig, from: number
 }
 
 /**
- * Retention of the figures: member windows as old as the rollups they were computed from (`cutoff`), and outbox
- * rows the forwarder acknowledged (at or below the `figures` cursor; none while forwarding never started).
- * Month rows are kept (a few per member and month). Returns rows deleted.
+ * Retention of the member windows: those as old as the rollups they were computed from (`cutoff`, the rollups'
+ * retention). Month rows are kept (a few per member and month); the outbox has its own retention behind the
+ * forwarder's cursor. Returns rows deleted. Called by the store's retention.
  */
 export function figuresRetention(db: DB, cutoff: number): number {
   if (!prep(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'member_windows'").get()) return 0;
   let n = 0;
   for (const asn of windowAsns(db)) n += prep(db, 'DELETE FROM member_windows WHERE asn = ? AND t < ?').run(asn, cutoff).changes;
-  const cur = prep(db, "SELECT seq FROM cursors WHERE name = 'figures'").get() as { seq: number } | undefined;
-  if (cur) n += prep(db, 'DELETE FROM figures_outbox WHERE seq <= ?').run(cur.seq).changes;
   return n;
 }
 

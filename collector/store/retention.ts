@@ -4,14 +4,13 @@
 import type { DB } from './sqlite.ts';
 import { getCursor, type ForwardedTable } from './cursor.ts';
 import { latencyRetention } from './latency.ts';
-import { figuresRetention } from './figures.ts';
 
 export interface RetentionDays { rawDays: number; rollupDays: number; pollDays: number }
 
 const DAY = 86_400_000;
 
 /** Deletes expired rows; returns how many per table. `now` is epoch ms. */
-export function runRetention(db: DB, days: RetentionDays, now: number): Record<ForwardedTable | 'figures', number> {
+export function runRetention(db: DB, days: RetentionDays, now: number): Record<ForwardedTable, number> {
   const del = (table: ForwardedTable, cutoff: number) => {
     const cursor = getCursor(db, table);
     const guard = cursor === undefined ? '' : ' AND seq <= ?';
@@ -26,7 +25,5 @@ export function runRetention(db: DB, days: RetentionDays, now: number): Record<F
     ...latencyRetention(db, days, now),
     // The sFlow matrix is 5-minute data like the rollups, and kept as long.
     p2p: del('p2p', now - days.rollupDays * DAY),
-    // Member windows are computed from the 5-minute rollups, and kept as long; acknowledged figures outbox rows go.
-    figures: figuresRetention(db, now - days.rollupDays * DAY),
   }))();
 }
