@@ -47,9 +47,11 @@ export function resolveMembers(config: Pick<Config, 'members' | 'memberSources'>
   if (!ixf && config.memberSources?.ixf) ixf = parseIxf(readFileSync(config.memberSources.ixf, 'utf8'), config.memberSources.ixf);
   let pdb = opts.peeringdb;
   if (!pdb && config.memberSources?.peeringdb) pdb = parsePeeringDb(readFileSync(config.memberSources.peeringdb, 'utf8'), config.memberSources.peeringdb).nets;
-  const layers: MemberLayer[][] = [configLayer(config.members ?? [])];
+  // Join and leave days start at local midnight in the IXP's time zone, as its month figures count membership.
+  const tz = config.ixp?.timezone;
+  const layers: MemberLayer[][] = [configLayer(config.members ?? [], tz)];
   if (opts.db) layers.push(loadStored(opts.db));
-  if (ixf) layers.push(ixfLayer(ixf, proposePortMapping(ixf, aliases)));
+  if (ixf) layers.push(ixfLayer(ixf, proposePortMapping(ixf, aliases), tz));
   if (useAlias) layers.push(aliasLayer(aliases));
   // PeeringDB lists every network in the world: it only describes networks another source names.
   const named = new Set(layers.flat().map((m) => m.asn));

@@ -3,6 +3,7 @@
 // (IX-F exports carry no interface name). No I/O, no clock.
 import type { MemberCategory, MemberConfig } from '../config/types.ts';
 import { parseIfAlias } from './ifalias.ts';
+import { dayStart } from '../figures/calendar.ts';
 import type { IxfExport, IxfPort } from './ixf.ts';
 import type { PeeringDbNet } from './peeringdb.ts';
 
@@ -77,8 +78,16 @@ export function dayMs(date: string): number {
   return Date.parse(`${date}T00:00:00Z`);
 }
 
-/** Config members as a layer (source `config`). Ports are bounded by joined/left. */
-export function configLayer(members: MemberConfig[]): MemberLayer[] {
+/** The start of day 'YYYY-MM-DD': local midnight in `tz` (the IXP's, as its membership bounds), else UTC. */
+function dayStartIn(date: string, tz?: string): number {
+  return tz ? dayStart(date, tz)! : dayMs(date);
+}
+
+/**
+ * Config members as a layer (source `config`). Ports are bounded by joined/left, from local midnight in `tz` (the
+ * IXP's time zone, as the month figures count membership; UTC when none is given).
+ */
+export function configLayer(members: MemberConfig[], tz?: string): MemberLayer[] {
   return members.map((m) => {
     const s = <T>(value: T | undefined): Sourced<T> | undefined => (value === undefined ? undefined : { value, source: 'config' });
     return {
@@ -92,8 +101,8 @@ export function configLayer(members: MemberConfig[]): MemberLayer[] {
       left: s(m.left),
       ports: (m.ports ?? []).map((p) => ({
         switch: p.switch, port: p.port,
-        validFrom: m.joined ? dayMs(m.joined) : null,
-        validTo: m.left ? dayMs(m.left) : null,
+        validFrom: m.joined ? dayStartIn(m.joined, tz) : null,
+        validTo: m.left ? dayStartIn(m.left, tz) : null,
         source: 'config' as const,
       })),
     };
@@ -145,8 +154,8 @@ function sameSpeed(a: number, b: number): boolean {
   return Math.abs(a - b) <= Math.max(a, b) * 0.01;
 }
 
-/** IX-F export as a layer (source `ixf`); ports are those the proposal mapped. */
-export function ixfLayer(ixf: IxfExport, proposals: PortProposal[]): MemberLayer[] {
+/** IX-F export as a layer (source `ixf`); ports are those the proposal mapped, from the join day (local midnight in `tz`). */
+export function ixfLayer(ixf: IxfExport, proposals: PortProposal[], tz?: string): MemberLayer[] {
   return ixf.members.map((m) => ({
     asn: m.asn,
     name: m.name ? { value: m.name, source: 'ixf' } : undefined,
@@ -154,7 +163,7 @@ export function ixfLayer(ixf: IxfExport, proposals: PortProposal[]): MemberLayer
     joined: m.joined ? { value: m.joined, source: 'ixf' } : undefined,
     url: m.url,
     ports: proposals.filter((p) => p.asn === m.asn && p.switch && p.port).map((p) => ({
-      switch: p.switch!, port: p.port!, validFrom: m.joined ? dayMs(m.joined) : null, validTo: null, source: 'ixf+ifalias' as const,
+      switch: p.switch!, port: p.port!, validFrom: m.joined ? dayStartIn(m.joined, tz) : null, validTo: null, source: 'ixf+ifalias' as const,
     })),
   }));
 }

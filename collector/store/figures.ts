@@ -330,7 +330,7 @@ function setMeta(db: DB, key: string, value: string): void {
 /** Options of {@link rebuildFigures} and {@link syncFigures}. */
 export interface RebuildOptions {
   log?: Logger;
-  /** Days of windows per transaction before the event loop gets a turn (default 1: ~57,600 port windows at 200 ports). */
+  /** Days of windows per transaction before the event loop gets a turn (default 0.25: 6 hours, ~14,400 port windows at 200 ports). */
   daysPerChunk?: number;
   /** Lets the event loop run between chunks (default: setImmediate). */
   pause?: () => Promise<void>;
@@ -342,7 +342,7 @@ const immediate = () => new Promise<void>((r) => setImmediate(r));
 
 /** Recomputes every window of [from, to) in day chunks, yielding between them; returns the months touched. */
 async function windowsInChunks(db: DB, att: Attribution, from: number, to: number, asns: number[], opts: RebuildOptions): Promise<void> {
-  const step = (opts.daysPerChunk ?? 1) * DAY;
+  const step = (opts.daysPerChunk ?? 0.25) * DAY;
   const pause = opts.pause ?? immediate;
   for (let a = Math.floor(from / DAY) * DAY; a < to; a += step) {
     const b = Math.min(a + step, Math.ceil(to / DAY) * DAY);
@@ -361,16 +361,17 @@ export async function rebuildFigures(db: DB, config: FiguresConfig, opts: Rebuil
   const att = opts.attribution ?? attributionOf(config, db);
   const extent = rollupExtent(db);
   const now = closedUpTo(db);
-  const had = (prep(db, 'SELECT (SELECT count(*) FROM (SELECT 1 FROM member_windows LIMIT 1)) + (SELECT count(*) FROM (SELECT 1 FROM member_months LIMIT 1)) AS n').get() as { n: number }).n > 0;
-  const oldMonths = prep(db, 'SELECT DISTINCT month FROM member_months').all() as { month: string }[];
   db.transaction(() => {
-    if (had) {
-      // Everything goes: the forwarder deletes it downstream before the rows that follow.
-      const lo = Math.min(extent?.from ?? Infinity, ...oldMonths.map((m) => monthRange(m.month, att.tz).from));
-      const hi = Math.max(now ?? -Infinity, ...oldMonths.map((m) => monthRange(m.month, att.tz).to));
-      if (Number.isFinite(lo) && Number.isFinite(hi)) { outbox(db, 'delete-windows', null, lo, hi, null); outbox(db, 'delete-months', null, lo, hi, null); }
-      db.exec('DELETE FROM member_windows; DELETE FROM member_months');
-    }
+    if (!extent) return; // nothing to compute from: what is stored stays
+    // What the rollups still cover goes and is computed again: the forwarder deletes it downstream before the rows
+    // that follow. Windows and months older than the rollups (retention) cannot be recomputed and stay as they are.
+    const monthFrom = monthRange(monthOf(extent.from, att.tz), att.tz).from;
+    const hi = Math.max(now ?? -Infinity, extent.to, ...(prep(db, 'SELECT month FROM member_months ORDER BY month DESC LIMIT 1').all() as { month: string }[]).map((m) => monthRange(m.month, att.tz).to));
+    const w = prep(db, 'DELETE FROM member_windows WHERE t >= ?').run(extent.from).changes;
+    const stale = (prep(db, 'SELECT DISTINCT month FROM member_months').all() as { month: string }[]).map((m) => m.month).filter((m) => monthRange(m, att.tz).to > monthFrom);
+    for (const m of stale) prep(db, 'DELETE FROM member_months WHERE month = ?').run(m);
+    if (w > 0) outbox(db, 'delete-windows', null, extent.from, hi, null);
+    if (stale.length) outbox(db, 'delete-months', null, monthFrom, hi, null);
   })();
   let months = 0;
   if (extent && now !== null) {
@@ -409,6 +410,18 @@ export async function refreshFigures(db: DB, config: FiguresConfig, from: number
     await (opts.pause ?? immediate)();
   }
   setMeta(db, UPTO_KEY, String(Math.max(now, Number(getMeta(db, UPTO_KEY) ?? -Infinity))));
+}
+
+/**
+ * Retention of the member windows: those as old as the rollups they were computed from (`cutoff`, the rollups'
+ * retention). Month rows are kept (a few per member and month); the outbox has its own retention behind the
+ * forwarder's cursor. Returns rows deleted. Called by the store's retention.
+ */
+export function figuresRetention(db: DB, cutoff: number): number {
+  if (!prep(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'member_windows'").get()) return 0;
+  let n = 0;
+  for (const asn of windowAsns(db)) n += prep(db, 'DELETE FROM member_windows WHERE asn = ? AND t < ?').run(asn, cutoff).changes;
+  return n;
 }
 
 /** Spans where two owner lists of a port differ (null bounds as ±Infinity). */
@@ -598,12 +611,18 @@ export class RunningMonth {
     let maxRes = 0;
     let samples = 0;
     let u: number | null = null;
+    const m = asn === IXP_ASN ? undefined : this.membership(asn);
+    const start = m?.start ?? -Infinity;
+    const end = m?.end ?? Infinity;
+    const from = this.span.from;
+    const { flags, res: rs } = c;
     for (let x = 0; x < this.n; x++) {
-      const f = c.flags[x]!;
+      const f = flags[x]!;
       if (!f) continue;
       if (f & 8 && (u === null || c.u[x]! > u)) u = c.u[x]!;
-      const res = c.res[x]!;
-      if (!this.member(asn, this.span.from + x * W, res)) continue;
+      const res = rs[x]!;
+      const t = from + x * W;
+      if (!(t + res * 1000 > start && t < end)) continue; // partmonth.ts memberSamples
       const cov = c.c[x]!;
       if (f & 2) { const v = c.i[x]!; bytesIn += (v * res * cov) / 8; if (pk === null || v > pk) pk = v; }
       if (f & 4) { const v = c.o[x]!; bytesOut += (v * res * cov) / 8; if (pk === null || v > pk) pk = v; }
@@ -651,7 +670,11 @@ export interface Figures {
 /** Options of {@link createFigures}. */
 export interface FiguresDeps {
   log?: Logger;
-  /** Checks the member registry for changes at most this often, ms (default 0: at every close). */
+  /**
+   * Checks the member registry (config, stored import, ifAlias, port roles) for changes at most once per this span
+   * of closed windows, ms (resolving it costs ~15 ms at 200 ports). Default 300,000: once per 5-minute window however
+   * many switches close it. A `members import` syncs the figures itself.
+   */
   checkEveryMs?: number;
 }
 
@@ -667,6 +690,7 @@ export function createFigures(config: FiguresConfig, deps: FiguresDeps = {}): Fi
   let lastCost = 0;
   let failedKey: string | null = null;
   let started = false;
+  let preloaded: RunningMonth | null = null;
 
   function job(db: DB, what: () => Promise<unknown>, key = attKey): Promise<void> {
     const p = (async () => {
@@ -677,7 +701,8 @@ export function createFigures(config: FiguresConfig, deps: FiguresDeps = {}): Fi
     })();
     busy = p.then(() => {
       busy = null;
-      running = null;
+      running = preloaded;
+      preloaded = null;
       asns = new Set(windowAsns(db));
       const q = pending;
       pending = null;
@@ -686,7 +711,10 @@ export function createFigures(config: FiguresConfig, deps: FiguresDeps = {}): Fi
     return busy;
   }
 
-  function current(db: DB): Attribution {
+  let checkedAt = -Infinity;
+  function current(db: DB, upTo: number): Attribution {
+    if (att && upTo - checkedAt < (deps.checkEveryMs ?? 300_000)) return att;
+    checkedAt = upTo;
     const a = attributionOf(config, db);
     const key = JSON.stringify(a.fingerprint);
     if (key !== attKey) { att = a; attKey = key; running = null; } // the running month is kept per membership
@@ -703,7 +731,7 @@ export function createFigures(config: FiguresConfig, deps: FiguresDeps = {}): Fi
 
   function close(db: DB, from: number | null, to: number): void {
     const t0 = performance.now();
-    const a = current(db);
+    const a = current(db, to);
     if (getMeta(db, FP_KEY) !== attKey && failedKey !== attKey) {
       // The registry changed (an import, a role, the config at start): recompute what it touched first.
       pending = { from: Math.min(from ?? to, pending?.from ?? Infinity), to: Math.max(to, pending?.to ?? 0) };
@@ -752,9 +780,17 @@ export function createFigures(config: FiguresConfig, deps: FiguresDeps = {}): Fi
       return job(db, async () => {
         await syncFigures(db, config, { log });
         const up = closedUpTo(db);
+        // The running month's windows into memory now, a member at a time, rather than inside the next poll's close.
+        if (up !== null) {
+          const a = current(db, up);
+          const span = monthsOf(up - 1, up, a.tz)[0]!;
+          const r = new RunningMonth(span, a.membership);
+          for (const asn of new Set([...windowAsns(db), IXP_ASN, ...a.members.map((m) => m.asn)])) { load(db, r, asn, span.from, span.to); await immediate(); }
+          preloaded = r;
+        }
         if (up !== null) pending = { from: null, to: Math.max(up, pending?.to ?? 0) };
       });
     },
-    idle() { return busy ?? Promise.resolve(); },
+    async idle() { while (busy) await busy; },
   };
 }

@@ -32,8 +32,8 @@ const MEMBERS: MemberConfig[] = [
   { asn: 65004, name: 'Leaves D', category: 'isp', portFeePerMonth: 30, left: '2026-03-02', ports: [{ switch: SW, port: 'Fif1/0/5' }] },
 ] as MemberConfig[];
 
-const config = (members = MEMBERS): FiguresConfig => ({
-  ixp: { id: 'tix', name: 'Test IX', timezone: 'UTC', currency: 'USD', transitPricePerMbps: 3, public: false },
+const config = (members = MEMBERS, timezone = 'UTC'): FiguresConfig => ({
+  ixp: { id: 'tix', name: 'Test IX', timezone, currency: 'USD', transitPricePerMbps: 3, public: false },
   members, memberSources: { ifAlias: true },
 });
 
@@ -92,8 +92,9 @@ async function expectDashboardFigures(store: Store, cfg: FiguresConfig, month: s
     ixps: [{ ixp: cfg.ixp!, members: heldNow(cfg, store, now), publicMembers: false, ifAlias: true, pollInterval: 300 }],
     now: () => now,
   });
-  const r = monthRange(month, 'UTC');
-  const period = { ...r, preset: 'month', timezone: 'UTC' };
+  const tz = cfg.ixp!.timezone;
+  const r = monthRange(month, tz);
+  const period = { ...r, preset: 'month', timezone: tz };
   const rows = monthRowsOf(store, month);
   const old = await service.memberRows('tix', period);
   expect(old.length).toBeGreaterThan(0);
@@ -276,6 +277,22 @@ describe('a store of the previous version (no figures) on first start', () => {
     expect(count('member_windows')).toBeGreaterThan(6 * 3000);
     const now = Number((store.db.prepare("SELECT value FROM meta WHERE key = 'figures.upTo'").get() as { value: string }).value);
     for (const month of ['2026-01', '2026-02', '2026-03']) await expectDashboardFigures(store, config(), month, now);
+    store.close();
+  }, 240_000);
+});
+
+describe('an IXP east of UTC (Indian/Maldives, UTC+5)', () => {
+  it('months, joins and leaves at local midnight: equal to the dashboard\'s figures', async () => {
+    const store = newStore();
+    saveRoles(store.db, SW, [{ switch: SW, port: 'Gi0/0', role: 'trunk', lag: null, counted: null, peer: null, why: 'roles.trunk "^Gi"' }], START);
+    writeHistory(store);
+    const cfg = config(MEMBERS, 'Indian/Maldives');
+    await createFigures(cfg).start(store.db);
+    // C joined on 24 February, local midnight: 19:00 UTC the day before.
+    const c = store.db.prepare('SELECT min(t) AS t FROM member_windows WHERE asn = 65003').get() as { t: number };
+    expect(c.t).toBe(Date.UTC(2026, 1, 23, 19));
+    const now = Number((store.db.prepare("SELECT value FROM meta WHERE key = 'figures.upTo'").get() as { value: string }).value);
+    for (const month of ['2026-02', '2026-03']) await expectDashboardFigures(store, cfg, month, now);
     store.close();
   }, 240_000);
 });

@@ -1,5 +1,5 @@
 // The running month kept in memory (store/figures.ts RunningMonth): its stats equal months.ts windowStats over the
-// same windows (while a member) after puts, replacements and clears, so the live path gives the rebuild's figures.
+// same windows (while a member) after puts, replacements and clears; and the figures' retention.
 import { describe, expect, it } from 'vitest';
 import { RunningMonth } from '../../../collector/store/figures.ts';
 import { windowStats, type MonthSpan } from '../../../collector/figures/months.ts';
@@ -30,5 +30,26 @@ describe('RunningMonth', () => {
       expect(rm.stats(asn), `asn ${asn}`).toEqual(windowStats(windows, membership(asn) ?? { start: null, end: null }));
     }
     expect(rm.stats(2).p95.samples).toBeLessThan(rm.stats(1).p95.samples); // bounds applied
+  });
+});
+
+describe('figures retention', () => {
+  it('drops member windows older than the rollups kept, of every asn', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { createStore } = await import('../../../collector/store/index.ts');
+    const { figuresRetention } = await import('../../../collector/store/figures.ts');
+    const dir = mkdtempSync(path.join(tmpdir(), 'ixm-fret-'));
+    const store = createStore({ path: path.join(dir, 'x.db'), retention: { rawDays: 35, rollupDays: 100, pollDays: 35 } });
+    store.open();
+    const now = Date.UTC(2026, 5, 1);
+    const cutoff = now - 100 * 86_400_000;
+    const ins = store.db.prepare('INSERT INTO member_windows (asn, t, res, in_bps, out_bps, coverage, ports, max_util) VALUES (?, ?, 300, 1, 1, 1, 1, NULL)');
+    for (const asn of [0, 65001, 65009]) { ins.run(asn, cutoff - 300_000); ins.run(asn, cutoff); }
+    expect(figuresRetention(store.db, cutoff)).toBe(3);
+    expect(store.db.prepare('SELECT asn, t FROM member_windows ORDER BY asn').all()).toEqual([{ asn: 0, t: cutoff }, { asn: 65001, t: cutoff }, { asn: 65009, t: cutoff }]);
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
