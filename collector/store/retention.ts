@@ -4,6 +4,7 @@
 import type { DB } from './sqlite.ts';
 import { getCursor, getRollupPosition, type ForwardedTable } from './cursor.ts';
 import { latencyRetention } from './latency.ts';
+import { figuresRetention } from './figures.ts';
 import { rollupSeries, sec } from './rollupRows.ts';
 
 export interface RetentionDays { rawDays: number; rollupDays: number; pollDays: number }
@@ -11,7 +12,7 @@ export interface RetentionDays { rawDays: number; rollupDays: number; pollDays: 
 const DAY = 86_400_000;
 
 /** Deletes expired rows; returns how many per table. `now` is epoch ms. */
-export function runRetention(db: DB, days: RetentionDays, now: number): Record<ForwardedTable, number> {
+export function runRetention(db: DB, days: RetentionDays, now: number): Record<ForwardedTable | 'memberWindows', number> {
   const del = (table: ForwardedTable, cutoff: number) => {
     const cursor = getCursor(db, table);
     const guard = cursor === undefined ? '' : ' AND seq <= ?';
@@ -29,6 +30,8 @@ export function runRetention(db: DB, days: RetentionDays, now: number): Record<F
     // The figures outbox holds pointers only (the rows live in member_windows/member_months): what InfluxDB
     // acknowledged is not needed again. Without a cursor (never forwarded) nothing is deleted.
     figures: figuresOutboxRetention(db),
+    // Member windows live as long as the port rollups they were computed from (month rows are kept).
+    memberWindows: figuresRetention(db, now - days.rollupDays * DAY),
     p2p_windows: del('p2p_windows', now - days.rollupDays * DAY),
   }))();
 }

@@ -80,7 +80,7 @@ export async function startFixtureDashboard(): Promise<FixtureDashboard> {
   };
   try {
     const storeFile = path.join(dir, 'store.db');
-    writeFixture(storeFile, Date.now(), 2, true);
+    await writeFixture(storeFile, Date.now(), 2, true);
     db = new Database(storeFile, { readonly: true, fileMustExist: true });
     const ixps: IxpContext[] = [
       { ixp: { ...IXP, launched: new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10) }, members: MEMBERS, publicMembers: false, ifAlias: true, pollInterval: 300 },

@@ -32,7 +32,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   dir = mkdtempSync(path.join(tmpdir(), 'ixm-e2e-'));
   const storeFile = path.join(dir, 'store.db');
-  writeFixture(storeFile, Date.now(), 2, true);
+  await writeFixture(storeFile, Date.now(), 2, true);
   db = new Database(storeFile, { readonly: true, fileMustExist: true });
   const service = createService({
     reader: createSqliteReader(db),

@@ -4,6 +4,7 @@
 import type { IfSample, PortRate, Sample } from '../../collector/rates/types.ts';
 import type { IxpConfig, MemberConfig } from '../../collector/config/types.ts';
 import { createStore } from '../../collector/store/index.ts';
+import { rebuildFigures } from '../../collector/store/figures.ts';
 
 /** The injection string used as a member name and an ifAlias. */
 export const EVIL = '<img src=x onerror=alert(1)>';
@@ -45,9 +46,9 @@ function shape(t: number): number {
 /**
  * Writes `days` of 5-minute polls ending at `end` (ms) into a new store at `file`.
  * Port 4 is down for the 6 hours before the last 2 hours. `simulated` marks the store as demo data.
- * Returns the time of the last poll.
+ * Returns the time of the last poll, once the member figures are computed.
  */
-export function writeFixture(file: string, end: number, days = 4, simulated = false): number {
+export async function writeFixture(file: string, end: number, days = 4, simulated = false): Promise<number> {
   const store = createStore({ path: file, retention: { rawDays: 3650, rollupDays: 3650, pollDays: 3650 } }, { now: () => end, simulated });
   store.open();
   const last = Math.floor(end / STEP) * STEP;
@@ -84,6 +85,7 @@ export function writeFixture(file: string, end: number, days = 4, simulated = fa
     const sample: Sample = { switch: 'sw1', time: t, mono: t - first, sysUpTime: (t - first) / 10 + 1000, interfaces };
     store.writePoll({ switch: 'sw1', t, durationMs: 40, ok: true, ports: PORTS.length }, sample, { rates, gaps: [] });
   }
-  store.close();
+  // The member figures, as the collector computes them at its first start over this store.
+  try { await rebuildFigures(store.db, { ixp: IXP, members: MEMBERS, memberSources: { ifAlias: true } }, { pause: async () => {} }); } finally { store.close(); }
   return last;
 }

@@ -39,7 +39,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   dir = mkdtempSync(path.join(tmpdir(), 'ixm-e2e-lat-'));
   const file = path.join(dir, 'store.db');
-  const last = writeFixture(file, Date.now(), 1);
+  const last = await writeFixture(file, Date.now(), 1);
   const store = createStore({ path: file, retention: { rawDays: 3650, rollupDays: 3650, pollDays: 3650 } });
   store.open();
   // The last 6 hours of rounds; the reference abroad silent for an hour starting 3 hours ago.

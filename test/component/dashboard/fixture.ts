@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../../collector/store/sqlite.ts';
+import { logRollups } from '../../../collector/store/rollupRows.ts';
 import { portLine, pollLine, rollupLine, seriesKey } from '../../../collector/forward/lineProtocol.ts';
 import type { Config, MemberConfig } from '../../../collector/config/types.ts';
 import type { IxpContext } from '../../../dashboard/server/service.ts';
@@ -111,6 +112,8 @@ export function sqliteStore(opts: { wave?: boolean; config?: Config } = {}): { d
       in_errors_avg, out_errors_avg, in_discards_avg, out_discards_avg, util_in_max, util_out_max, oper_up_share, coverage, source)
       VALUES (?, 300, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?, ?, ?, 1, 'poll')`);
     for (const r of rollups) ru.run(ids.get(r.port), r.t, r.inBps, r.inBps, r.outBps, r.outBps, pps5m(r.inBps), pps5m(r.outBps), r.util, r.util, r.up);
+    // What the forwarder follows (as the collector's rollup records each closed window).
+    logRollups(db, { switch: SW, res: 300, from: START, to: NOW, rows: rollups.length });
     const ra = db.prepare(`INSERT INTO rates (port_id, t, interval, in_bps, out_bps, in_pps, out_pps, in_errors, out_errors, in_discards, out_discards,
       util_in, util_out, oper_up, speed_mbps, in_octets, out_octets, gap) VALUES (?, ?, 60, ?, ?, ?, ?, 0, 0, 0, 0, ?, ?, ?, ?, ?, ?, ?)`);
     const gapRow = db.prepare(`INSERT INTO rates (port_id, t, interval, oper_up, speed_mbps, in_octets, out_octets, gap) VALUES (?, ?, 60, ?, ?, ?, ?, ?)`);

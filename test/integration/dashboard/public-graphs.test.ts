@@ -32,7 +32,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   dir = mkdtempSync(path.join(tmpdir(), 'ixm-graphs-'));
   const storeFile = path.join(dir, 'store.db');
-  writeFixture(storeFile, Date.now(), 8);
+  await writeFixture(storeFile, Date.now(), 8);
   db = new Database(storeFile, { readonly: true, fileMustExist: true });
   const service = createService({
     reader: createSqliteReader(db),

@@ -38,7 +38,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   dir = mkdtempSync(path.join(tmpdir(), 'ixm-impact-sflow-'));
   const file = path.join(dir, 'store.db');
-  writeFixture(file, Date.now(), 2);
+  await writeFixture(file, Date.now(), 2);
   db = openDatabase(file);
   const last = Math.floor(Date.now() / WINDOW_MS) * WINDOW_MS - WINDOW_MS;
   for (let k = 0; k < WINDOWS; k++) {
