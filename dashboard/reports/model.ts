@@ -122,6 +122,8 @@ export interface ReportModel {
    * the month its fitted growth reaches 80 % (collector/figures/forecast.ts), soonest first.
    */
   capacityForecasts?: PortForecast[];
+  /** International outages with the local traffic kept meanwhile, and the month's latency (resilience.ts); null without latency rounds. */
+  resilience?: import('./resilience.ts').ResilienceSection | null;
   /** Sentences ready to paste into an annual impact report, in `lang`. */
   headlines: string[];
   generatedAt: string;
