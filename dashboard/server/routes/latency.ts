@@ -25,7 +25,8 @@ const ROUND_SPAN = 2 * 86_400_000;
 
 export const MEMBER_METHOD = 'fping -C N -q rounds from the collector (smokeping\'s method). Up to 2 days: one point per round, ' +
   'the line is the round\'s median RTT, the band its min..max and the dots every RTT that came back. Longer: one point per hour, ' +
-  'the median of every RTT of the hour and a 10th..90th percentile band. Loss counts every ping sent; a lost ping has no RTT.';
+  'the median of every RTT of the hour and a 10th..90th percentile band. Loss counts every ping sent; a lost ping has no RTT. ' +
+  'The period\'s figures: the median of the points\' medians, and the loss over every ping of the period.';
 
 export const SUMMARY_METHOD = 'Per month: "local" is the median over members\' routers of each router\'s median RTT (medians of hourly ' +
   'medians), loss over every ping to them; each reference likewise. Coverage is the share of the month\'s hours with rounds. ' +
@@ -65,6 +66,14 @@ export function monthFigures(month: string, rows: LatencyHourly[], hoursInMonth:
   };
 }
 
+/** A router's figures over the period from its points (pure): median of the points' medians, loss over every ping. */
+export function seriesSummary(points: LatencySeries['points']): NonNullable<LatencySeries['summary']> {
+  const sent = points.reduce((a, p) => a + p.sent, 0);
+  const lost = points.reduce((a, p) => a + Math.round((p.loss ?? 0) * p.sent), 0); // whole pings
+  const medians = points.map((p) => p.medianMs).filter((v): v is number => v !== null).sort((a, b) => a - b);
+  return { medianMs: median(medians), loss: sent ? lost / sent : null, sent };
+}
+
 export function latencyRoutes(d: LatencyRouteDeps): Router {
   const r = Router();
   const context = (id: string) => d.ixps.find((x) => x.ixp.id === id);
@@ -97,6 +106,7 @@ export function latencyRoutes(d: LatencyRouteDeps): Router {
         seriesOf(x).points.push({ t: x.t, medianMs: x.medianMs, lowMs: x.p10Ms, highMs: x.p90Ms, loss: x.sent ? 1 - x.received / x.sent : null, sent: x.sent });
       }
     }
+    for (const s of series.values()) s.summary = seriesSummary(s.points);
     const body: MemberLatencyResponse = { ixp: c.ixp.id, asn, period: { from: period.from, to: period.to }, resolution: perRound ? 'round' : 'hour', method: MEMBER_METHOD, routers: [...series.values()] };
     res.json(body);
   });

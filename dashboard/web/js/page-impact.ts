@@ -1,12 +1,13 @@
 // Reporters' impact overview: every IXP side by side for a month (traffic kept local, growth,
 // savings, local content share), with CSV/JSON export and a printable layout. IXP names are text only.
-import type { ImpactResponse, ImpactRow } from '../../api.ts';
+import type { ImpactResponse, ImpactRow, LatencySummaryResponse } from '../../api.ts';
 import { apiUrl, get } from './api.ts';
 import { el, replace } from './dom.ts';
 import { bytes, mbps, money, month, pct, signedPct } from './format.ts';
 import { lang, t } from './i18n.ts';
 import { drawImpact } from './impact-chart.ts';
 import { card, chartCard, coverageBadge, notice, startPage, type Ctx } from './shell.ts';
+import { latencyImpactCard, loadLatencySummary } from './latency-panels.ts';
 
 function prevMonth(ym: string): string {
   const [y, m] = ym.split('-').map(Number);
@@ -73,7 +74,9 @@ function reportForm(r: ImpactResponse): HTMLElement {
   ]);
 }
 
-function render(ctx: Ctx, r: ImpactResponse, main: HTMLElement): void {
+type Data = ImpactResponse & { latency: { ixp: string; name: string; summary: LatencySummaryResponse | null }[] };
+
+function render(ctx: Ctx, r: Data, main: HTMLElement): void {
   const chart = chartCard(t('impact.chart'), 'chart-impact');
   const monthInput = el('input', { type: 'month', value: r.month, 'data-testid': 'impact-month', 'aria-label': t('impact.month') });
   monthInput.addEventListener('change', () => {
@@ -119,14 +122,18 @@ function render(ctx: Ctx, r: ImpactResponse, main: HTMLElement): void {
         el('li', {}, el('strong', {}, t('impact.col.content'), ': '), t('fig.localContent.note'))),
     ]),
     r.ixps.length ? chart.card : null,
+    latencyImpactCard(r.month, r.latency),
     r.ixps.length ? reportForm(r) : null);
   if (r.ixps.length) drawImpact(chart.canvas, r, month(prevMonth(r.month), true), month(r.month, true));
 }
 
-void startPage<ImpactResponse>({
+void startPage<Data>({
   id: 'impact', title: () => t('impact.title'), needsIxp: false, period: false, refresh: false, render,
-  load: (ctx) => {
+  load: async (ctx) => {
     const m = ctx.params.get('month');
-    return get<ImpactResponse>('/impact', { month: m && /^\d{4}-\d{2}$/.test(m) ? m : undefined });
+    const r = await get<ImpactResponse>('/impact', { month: m && /^\d{4}-\d{2}$/.test(m) ? m : undefined });
+    // Each IXP's latency of the month, beside its impact figures (IXPs without latency are left out of that panel).
+    const latency = await Promise.all(r.ixps.map(async (x) => ({ ixp: x.ixp, name: x.name, summary: await loadLatencySummary(x.ixp, 1, r.month) })));
+    return { ...r, latency };
   },
 });

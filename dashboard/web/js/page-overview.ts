@@ -1,6 +1,6 @@
 // The IXP overview: banner (traffic now, ports up, freshness), the aggregate in/out graph, and the
 // period's figures with methodology notes and coverage. API text goes in as text only.
-import type { SummaryResponse, TrafficResponse } from '../../api.ts';
+import type { LatencySummaryResponse, SummaryResponse, TrafficResponse } from '../../api.ts';
 import { get, seg } from './api.ts';
 import { el, replace } from './dom.ts';
 import { figureGrid } from './figures.ts';
@@ -9,27 +9,30 @@ import { t } from './i18n.ts';
 import { card, chartCard, startPage, stepFor, type Ctx, periodQuery } from './shell.ts';
 import { drawTraffic } from './traffic-chart.ts';
 import { parseDateInput } from './tz.ts';
+import { latencyMonthsCard, loadLatencySummary } from './latency-panels.ts';
 
 interface Data {
   traffic: TrafficResponse;
   summary: SummaryResponse;
   month: SummaryResponse;
   launch: SummaryResponse | null;
+  latency: LatencySummaryResponse | null;
 }
 
 async function load(ctx: Ctx): Promise<Data> {
   const base = `/ixps/${seg(ctx.ixp!.id)}`;
   const q = periodQuery(ctx.period, ctx.tz);
   const launched = ctx.ixp!.launched ? parseDateInput(ctx.ixp!.launched, ctx.tz) : NaN;
-  const [traffic, summary, month, launch] = await Promise.all([
+  const [traffic, summary, month, launch, latency] = await Promise.all([
     get<TrafficResponse>(`${base}/traffic`, { ...q, step: stepFor(ctx.period) }),
     get<SummaryResponse>(`${base}/summary`, { ...q }),
     get<SummaryResponse>(`${base}/summary`, {}),
     Number.isFinite(launched) && launched < Date.now()
       ? get<SummaryResponse>(`${base}/summary`, { from: launched, to: Date.now() }).catch(() => null)
       : Promise.resolve(null),
+    loadLatencySummary(ctx.ixp!.id, 6),
   ]);
-  return { traffic, summary, month, launch };
+  return { traffic, summary, month, launch, latency };
 }
 
 function banner(ctx: Ctx, d: Data): HTMLElement {
@@ -82,7 +85,8 @@ function render(ctx: Ctx, d: Data, main: HTMLElement): void {
         sub: savedMonthSub(d.month) },
       { label: t('fig.savedLaunch'), value: d.launch ? money(d.launch.transitSaved, cur) : '\u2014', testid: 'fig-saved-launch', note: `${t('fig.saved.note')} ${t('pm.partMonth.note')}`, coverage: d.launch ? d.launch.coverage : null, tone: 'money',
         sub: d.launch ? t('fig.net', { amount: money(d.launch.netSaved, cur) }) : undefined },
-    ], 'figures-savings')]));
+    ], 'figures-savings')]),
+    latencyMonthsCard(ctx, d.latency));
   drawTraffic(chart.canvas, d.traffic, ctx.tz, d.traffic.period.from, d.traffic.period.to);
 }
 
