@@ -13,6 +13,7 @@ import { createInfluxReader } from '../readers/influxql.ts';
 import { createApp } from './app.ts';
 import { reportRoutes } from './routes/report.ts';
 import { latencyRoutes } from './routes/latency.ts';
+import { createInfluxLatencyReader } from '../readers/latency-influxql.ts';
 import { peeringRoutes } from './routes/peering.ts';
 import { resolveMembers } from '../../collector/members/index.ts';
 import { createService, type IxpContext, type SavedValue } from './service.ts';
@@ -97,7 +98,7 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
         trustProxy: cfg.dashboard.trustProxy, webDir: deps.webDir, version, log, now: deps.now,
         publicTtl: cfg.dashboard.publicCacheSeconds,
         // The monthly impact report (GET /api/ixps/:ixp/report), then any further routers.
-        routes: [reportRouter, latencyRouter, peeringRouter, ...(deps.routes ?? [])].map((make) => (h) => make({ ...h, db, ixps })),
+        routes: [reportRouter, latencyRouter(reader.kind === 'influxdb' ? cfg.influxdb : undefined), peeringRouter, ...(deps.routes ?? [])].map((make) => (h) => make({ ...h, db, ixps })),
       });
       const listen = deps.listen ?? cfg.dashboard.listen ?? '0.0.0.0:3000';
       const i = listen.lastIndexOf(':');
@@ -171,11 +172,20 @@ function registryMembers(cfg: Config, db: Database.Database, now: number, log: L
   }
 }
 
-/** Mounts the latency routes (collector/latency's tables) over the dashboard's own store handle. */
-function latencyRouter(h: { principal(req: import('express').Request): import('./auth.ts').Principal; now: () => number; db: Database.Database | undefined; ixps: IxpContext[] }) {
-  // The store holds the data of the config's own IXP only (the first context); a store from before migration 005 has no latency tables.
-  const has = h.db ? !!h.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'latency'").get() : false;
-  return latencyRoutes({ principal: h.principal, now: h.now, ixps: h.ixps, db: (id) => (has && id === h.ixps[0]?.ixp.id ? h.db : undefined) });
+/**
+ * Mounts the latency routes: over InfluxDB's ixp_latency for every IXP when the dashboard reads InfluxDB (`influx`),
+ * else over the dashboard's own store handle (its own IXP only).
+ */
+function latencyRouter(influx: import('../../collector/config/types.ts').InfluxConfig | undefined) {
+  return (h: { principal(req: import('express').Request): import('./auth.ts').Principal; now: () => number; db: Database.Database | undefined; ixps: IxpContext[] }) => {
+    if (influx) {
+      const reader = createInfluxLatencyReader(influx);
+      return latencyRoutes({ principal: h.principal, now: h.now, ixps: h.ixps, reader: () => reader });
+    }
+    // The store holds the data of the config's own IXP only (the first context); a store from before migration 005 has no latency tables.
+    const has = h.db ? !!h.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'latency'").get() : false;
+    return latencyRoutes({ principal: h.principal, now: h.now, ixps: h.ixps, db: (id) => (has && id === h.ixps[0]?.ixp.id ? h.db : undefined) });
+  };
 }
 
 /** Mounts the sFlow peering route (GET /api/ixps/:ixp/peering) over the dashboard's own store handle. */

@@ -1,6 +1,7 @@
 // The latency API over the local store (collector/latency's tables): a member's routers (median line with the
 // smoke band) and, per month, "local" (members' routers) beside each international and local reference, with
-// the international outages of the period and the local traffic kept flowing meanwhile. Reads only; SQLite only.
+// the international outages of the period and the local traffic kept flowing meanwhile. Reads only, through a
+// LatencyReader: the local store, or InfluxDB's ixp_latency on a central dashboard (dashboard/readers/latency*.ts).
 import { Router, type Request } from 'express';
 import type Database from 'better-sqlite3';
 import type { LatencyMonth, LatencyOutage, LatencySeries, LatencySummaryResponse, MemberLatencyResponse } from '../../api.ts';
@@ -9,13 +10,16 @@ import { PeriodError, addMonths, monthOf, monthRange } from '../../calendar.ts';
 import { resolvePeriod } from '../period.ts';
 import type { IxpContext } from '../service.ts';
 import { median } from '../../../collector/latency/rounds.ts';
-import { readLatency, readLatencyHourly, readOutages, type LatencyHourly } from '../../../collector/store/latency.ts';
+import type { LatencyHourly } from '../../../collector/store/latency.ts';
+import { createSqliteLatencyReader, medianGap, type LatencyReader } from '../../readers/latency.ts';
 
 export interface LatencyRouteDeps {
   principal(req: Request): Principal;
   now: () => number;
-  /** The local store of this IXP (undefined when the dashboard reads InfluxDB, or for another IXP). */
-  db(ixp: string): Database.Database | undefined;
+  /** The latency reader of this IXP (undefined when no store the dashboard reads holds its latency). */
+  reader?(ixp: string): LatencyReader | undefined;
+  /** Or: the local store of this IXP, read through the SQLite latency reader (undefined for another IXP). */
+  db?(ixp: string): Database.Database | undefined;
   ixps: IxpContext[];
 }
 
@@ -43,8 +47,7 @@ function one(q: unknown, name: string): string | undefined {
 /** Round interval from the stored rounds: the median gap between consecutive rounds. */
 export function roundInterval(db: Database.Database, before: number): number | null {
   const ts = (db.prepare('SELECT t FROM latency_rounds WHERE t < ? ORDER BY t DESC LIMIT 50').all(before) as { t: number }[]).map((r) => r.t).reverse();
-  const gaps = ts.slice(1).map((t, i) => t - ts[i]).sort((a, b) => a - b);
-  return median(gaps);
+  return medianGap(ts);
 }
 
 /** Local vs references for one month from hourly rollups (pure over the rows). */
@@ -77,13 +80,15 @@ export function seriesSummary(points: LatencySeries['points']): NonNullable<Late
 export function latencyRoutes(d: LatencyRouteDeps): Router {
   const r = Router();
   const context = (id: string) => d.ixps.find((x) => x.ixp.id === id);
-  const storeOf = (id: string, res: import('express').Response) => {
-    const db = d.db(id);
-    if (!db) { res.status(501).json({ error: 'latency is read from the IXP\'s local store, which this dashboard does not read' }); return undefined; }
-    return db;
+  const sqlite = new WeakMap<Database.Database, LatencyReader>();
+  const storeOf = (id: string, res: import('express').Response): LatencyReader | undefined => {
+    const db = d.db?.(id);
+    const reader = d.reader?.(id) ?? (db ? (sqlite.get(db) ?? sqlite.set(db, createSqliteLatencyReader(db)).get(db)) : undefined);
+    if (!reader) { res.status(501).json({ error: 'this dashboard reads no store holding this IXP\'s latency (the local store holds its own IXP only)' }); return undefined; }
+    return reader;
   };
 
-  r.get('/api/ixps/:ixp/latency/members/:asn', (req, res) => {
+  r.get('/api/ixps/:ixp/latency/members/:asn', async (req, res) => {
     const c = context(req.params.ixp);
     if (!c) { res.status(404).json({ error: `unknown IXP ${JSON.stringify(req.params.ixp.slice(0, 40))}` }); return; }
     const asn = Number(req.params.asn);
@@ -98,11 +103,11 @@ export function latencyRoutes(d: LatencyRouteDeps): Router {
     const seriesOf = (x: { address: string; kind: LatencySeries['kind']; name: string; memberAsn?: number }) =>
       series.get(x.address) ?? series.set(x.address, { target: x.address, kind: x.kind, name: x.name, memberAsn: x.memberAsn, points: [] }).get(x.address)!;
     if (perRound) {
-      for (const x of readLatency(db, period.from, period.to, { memberAsn: asn })) {
+      for (const x of await db.rounds(c.ixp.id, period.from, period.to, { memberAsn: asn })) {
         seriesOf(x).points.push({ t: x.t, medianMs: x.medianMs, lowMs: x.minMs, highMs: x.maxMs, loss: x.sent ? x.loss : null, sent: x.sent, rttsMs: x.rttsMs });
       }
     } else {
-      for (const x of readLatencyHourly(db, period.from, period.to, { memberAsn: asn })) {
+      for (const x of await db.hourly(c.ixp.id, period.from, period.to, { memberAsn: asn })) {
         seriesOf(x).points.push({ t: x.t, medianMs: x.medianMs, lowMs: x.p10Ms, highMs: x.p90Ms, loss: x.sent ? 1 - x.received / x.sent : null, sent: x.sent });
       }
     }
@@ -111,7 +116,7 @@ export function latencyRoutes(d: LatencyRouteDeps): Router {
     res.json(body);
   });
 
-  r.get('/api/ixps/:ixp/latency', (req, res) => {
+  r.get('/api/ixps/:ixp/latency', async (req, res) => {
     const c = context(req.params.ixp);
     if (!c) { res.status(404).json({ error: `unknown IXP ${JSON.stringify(req.params.ixp.slice(0, 40))}` }); return; }
     const p = d.principal(req);
@@ -132,11 +137,11 @@ export function latencyRoutes(d: LatencyRouteDeps): Router {
       const m = addMonths(last, -k);
       const range = monthRange(m, tz);
       const hours = Math.max(0, Math.ceil((Math.min(range.to, now) - range.from) / HOUR));
-      months.push(monthFigures(m, readLatencyHourly(db, range.from, range.to), hours));
+      months.push(monthFigures(m, await db.hourly(c.ixp.id, range.from, range.to), hours));
     }
-    const intervalMs = roundInterval(db, period.to);
+    const intervalMs = await db.roundInterval(c.ixp.id, period.to);
     const ports = c.members.flatMap((m) => m.ports);
-    const outages: LatencyOutage[] = intervalMs === null ? [] : readOutages(db, period.from, period.to, { intervalMs, ports: ports.length ? ports : undefined })
+    const outages: LatencyOutage[] = (intervalMs === null ? [] : await db.outages(c.ixp.id, period.from, period.to, { intervalMs, ports: ports.length ? ports : undefined }))
       .map((o) => ({ start: o.start, end: o.end, durationMs: o.durationMs, uncertaintyMs: o.uncertaintyMs, rounds: o.rounds,
         bytes: o.traffic.bytes, avgBps: o.traffic.avgBps, coverage: o.traffic.coverage }));
     const body: LatencySummaryResponse = { ixp: c.ixp.id, months, period: { from: period.from, to: period.to }, outages, intervalMs, method: SUMMARY_METHOD };

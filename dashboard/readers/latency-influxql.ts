@@ -1,0 +1,122 @@
+// The latency reader over InfluxDB (central dashboard): InfluxQL on /query over the forwarder's `ixp_latency`
+// (one point per round and target, RTTs as ping1..N) and `ixp_port` (raw rates, for the traffic during an outage),
+// the `ixp` tag picking the IXP. Hourly rollups are computed here from the rounds exactly as the local store
+// computes its own (collector/store/latency.ts), so both readers answer alike. Never writes; never logs credentials.
+import type { InfluxConfig } from '../../collector/config/types.ts';
+import { resolveSecret } from '../../collector/config/secrets.ts';
+import { median } from '../../collector/latency/rounds.ts';
+import { findOutages, summariseRounds, trafficDuring, type RateInterval } from '../../collector/latency/outages.ts';
+import { quantile, type LatencyHourly, type LatencyRow, type TargetKind } from '../../collector/store/latency.ts';
+import { InfluxReadError, lit } from './influxql.ts';
+import { medianGap, type LatencyReader, type LatencyPort } from './latency.ts';
+
+interface Series { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }
+
+const HOUR = 3_600_000;
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** Creates the latency reader for the InfluxDB of `cfg` (database, or bucket through the v1 compatibility API). */
+export function createInfluxLatencyReader(cfg: InfluxConfig, opts: { fetch?: typeof fetch; timeoutMs?: number } = {}): LatencyReader {
+  const f = opts.fetch ?? fetch;
+  const base = cfg.url.replace(/\/+$/, '');
+  const db = cfg.database ?? cfg.bucket ?? 'ixmeter';
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  if (cfg.token !== undefined) headers.authorization = `Token ${resolveSecret(cfg.token, 'influxdb.token')}`;
+  else if (cfg.username) headers.authorization = `Basic ${Buffer.from(`${cfg.username}:${cfg.password === undefined ? '' : resolveSecret(cfg.password, 'influxdb.password')}`).toString('base64')}`;
+
+  async function query(q: string): Promise<Series[]> {
+    const body = new URLSearchParams({ q, db, epoch: 'ms' });
+    if (cfg.retentionPolicy) body.set('rp', cfg.retentionPolicy);
+    let res: Response;
+    try {
+      res = await f(`${base}/query`, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? 120_000) });
+    } catch (err) {
+      throw new InfluxReadError(`InfluxDB ${base}: ${(err as Error).message}`);
+    }
+    const text = await res.text();
+    let json: { results?: { error?: string; series?: Series[] }[]; error?: string };
+    try { json = JSON.parse(text); } catch { throw new InfluxReadError(`InfluxDB ${base}: HTTP ${res.status}, not JSON`); }
+    const err = json.error ?? json.results?.[0]?.error;
+    if (!res.ok || err) throw new InfluxReadError(`InfluxDB ${base}: HTTP ${res.status}: ${String(err ?? '').slice(0, 200)}`);
+    return json.results?.[0]?.series ?? [];
+  }
+
+  const range = (from: number, to: number): string => `time >= ${Math.trunc(from)}ms AND time < ${Math.trunc(to)}ms`;
+  const memberOnly = (asn: number | undefined): string => (asn === undefined ? '' : ` AND "member_asn" = ${lit(String(asn))}`);
+
+  /** Every round's point in [from, to) as the store's rows (RTTs from ping1..N, in their stored, sorted order). */
+  async function rounds(ixp: string, from: number, to: number, filter: { memberAsn?: number } = {}): Promise<LatencyRow[]> {
+    const series = await query(`SELECT * FROM "ixp_latency" WHERE "ixp" = ${lit(ixp)}${memberOnly(filter.memberAsn)} AND ${range(from, to)} GROUP BY "target", "kind", "name", "member_asn"`);
+    const out: LatencyRow[] = [];
+    for (const s of series) {
+      const tags = s.tags ?? {};
+      const at = (c: string) => s.columns.indexOf(c);
+      const pings = s.columns.map((c, i) => ({ k: /^ping(\d+)$/.exec(c), i })).filter((x) => x.k).sort((a, b) => Number(a.k![1]) - Number(b.k![1])).map((x) => x.i);
+      const asn = Number(tags.member_asn);
+      for (const v of s.values) {
+        out.push({
+          t: v[at('time')] as number, address: tags.target ?? '', kind: (tags.kind ?? 'member') as TargetKind, name: tags.name ?? '',
+          ...(tags.member_asn && Number.isSafeInteger(asn) ? { memberAsn: asn } : {}),
+          sent: num(v[at('sent')]) ?? 0, received: num(v[at('received')]) ?? 0, loss: num(v[at('loss')]) ?? 0,
+          medianMs: num(v[at('median_ms')]), minMs: num(v[at('min_ms')]), maxMs: num(v[at('max_ms')]),
+          rttsMs: pings.map((i) => num(v[i])).filter((x): x is number => x !== null),
+        });
+      }
+    }
+    return out.sort((a, b) => a.t - b.t || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  }
+
+  return {
+    kind: 'influxdb',
+    rounds,
+
+    async hourly(ixp, from, to, filter = {}) {
+      // The hours starting in [from, to) hold the rounds of [first such hour, the hour after the last).
+      const h0 = Math.ceil(from / HOUR) * HOUR, h1 = Math.ceil(to / HOUR) * HOUR;
+      if (h1 <= h0) return [];
+      const by = new Map<string, LatencyRow[]>();
+      for (const r of await rounds(ixp, h0, h1, filter)) {
+        const k = `${Math.floor(r.t / HOUR) * HOUR}\u0000${r.address}`;
+        (by.get(k) ?? by.set(k, []).get(k)!).push(r);
+      }
+      const out: LatencyHourly[] = [];
+      for (const rs of by.values()) {
+        const all = rs.flatMap((r) => r.rttsMs).sort((a, b) => a - b);
+        const last = rs[rs.length - 1]!;
+        out.push({
+          address: last.address, t: Math.floor(last.t / HOUR) * HOUR, kind: last.kind, name: last.name, ...(last.memberAsn === undefined ? {} : { memberAsn: last.memberAsn }),
+          rounds: rs.length, sent: rs.reduce((a, r) => a + r.sent, 0), received: rs.reduce((a, r) => a + r.received, 0),
+          medianMs: median(all), p10Ms: quantile(all, 0.1), p90Ms: quantile(all, 0.9), minMs: all.length ? all[0]! : null, maxMs: all.length ? all[all.length - 1]! : null,
+        });
+      }
+      return out.sort((a, b) => a.t - b.t || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+    },
+
+    async roundInterval(ixp, before) {
+      // Rounds are the distinct times of the points (one per target): the newest 50 before `before`.
+      const series = await query(`SELECT "sent" FROM "ixp_latency" WHERE "ixp" = ${lit(ixp)} AND time < ${Math.trunc(before)}ms ORDER BY time DESC LIMIT 5000`);
+      const ts = [...new Set(series.flatMap((s) => s.values.map((v) => v[0] as number)))].sort((a, b) => b - a).slice(0, 50).reverse();
+      return medianGap(ts);
+    },
+
+    async outages(ixp, from, to, o) {
+      const series = await query(`SELECT "received" FROM "ixp_latency" WHERE "ixp" = ${lit(ixp)} AND ${range(from, to)} GROUP BY "kind"`);
+      const rows = series.flatMap((s) => s.values.map((v) => ({ t: v[0] as number, kind: s.tags?.kind ?? '', received: num(v[1]) ?? 0 })));
+      const found = findOutages(summariseRounds(rows), o.intervalMs, o.minRounds ?? 1);
+      const portsOf = (ps: LatencyPort[]) => `(${ps.map((p) => `("switch" = ${lit(p.switch)} AND "port" = ${lit(p.port)})`).join(' OR ')})`;
+      const out = [];
+      for (const x of found) {
+        const end = x.end ?? x.start + x.durationMs;
+        // Each ixp_port point is the rate over the interval since the port's previous point (a gap point has no
+        // rate): the hour before the outage gives the first interval's start, as the store's rows carry it.
+        const s = await query(`SELECT "in_bps", "gap" FROM "ixp_port" WHERE "ixp" = ${lit(ixp)}${o.ports?.length ? ` AND ${portsOf(o.ports)}` : ''} AND time > ${Math.trunc(x.start - HOUR)}ms AND time < ${Math.trunc(end + HOUR)}ms GROUP BY "switch", "port"`);
+        const perPort: RateInterval[][] = s.map((p) => {
+          const pts = p.values.map((v) => ({ t: v[0] as number, inBps: num(v[p.columns.indexOf('in_bps')]) })).sort((a, b) => a.t - b.t);
+          return pts.slice(1).map((r, i) => ({ t: r.t, intervalS: (r.t - pts[i]!.t) / 1000, inBps: r.inBps })).filter((r) => r.t > x.start);
+        });
+        out.push({ ...x, traffic: trafficDuring(x.start, end, perPort) });
+      }
+      return out;
+    },
+  };
+}
