@@ -18,6 +18,7 @@ import { createStore } from '../../collector/store/index.ts';
 import { writeLatencyRound, type LatencyRow } from '../../collector/store/latency.ts';
 import { targetResult } from '../../collector/latency/rounds.ts';
 import { monthOf } from '../../dashboard/calendar.ts';
+import { AxeBuilder } from '@axe-core/playwright';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
 import { freeTcpPort } from '../helpers/ports.ts';
 import { EVIL, IXP, MEMBERS, writeFixture } from './fixture.ts';
@@ -85,6 +86,12 @@ async function open(page: Page, url: string): Promise<void> {
   await page.waitForSelector('body[data-ready=true]', { timeout: 20_000 });
 }
 
+/** WCAG 2.1 A/AA violations inside one panel (rule and element per line). */
+async function axe(page: Page, selector: string): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).include(selector).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return r.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+}
+
 async function login(page: Page, username: string): Promise<void> {
   const res = await page.context().request.post(`${base}/api/session`, { data: { username, password: PASSWORD } });
   expect(res.status()).toBe(200);
@@ -104,6 +111,7 @@ it('overview: local beside the reference abroad per month, with coverage and met
   expect(await page.locator('img[src=x]').count()).toBe(0);
   expect(await months.last().getByTestId('coverage').textContent()).toMatch(/%/);
   expect(await page.getByTestId('latency-panel-method').textContent()).toContain('median over members');
+  expect(await axe(page, '[data-testid=latency-panel]')).toEqual([]);
   await page.screenshot({ path: path.join(ARTIFACTS, 'overview-latency.png'), fullPage: true });
   expect(dialogs).toEqual([]);
   expect(errors).toEqual([]);
@@ -120,6 +128,7 @@ it('impact: the month\'s local and international latency per IXP, for a reporter
   expect(await rowEl.getByTestId('latency-impact-ref').textContent()).toMatch(/^182 ms/);
   expect(await rowEl.getByTestId('coverage').textContent()).toMatch(/%/);
   expect(await page.getByTestId('latency-impact-method').textContent()).toContain('Coverage is the share');
+  expect(await axe(page, '[data-testid=latency-impact]')).toEqual([]);
   await page.screenshot({ path: path.join(ARTIFACTS, 'impact-latency.png'), fullPage: true });
   expect(errors).toEqual([]);
 }, 150_000);
@@ -136,6 +145,7 @@ it('member page: its routers\' latency and loss with the smoke; nothing of anoth
   expect(Number(await chart.getAttribute('data-smoke'))).toBe(pts * 4);
   expect(await page.getByTestId('member-latency-figures').textContent()).toMatch(/median 0\.88 ms · loss 20\.0 ?% of [\d,]+ pings/);
   expect(await page.getByTestId('member-latency-method').textContent()).toContain('smokeping');
+  expect(await axe(page, '[data-testid=member-latency]')).toEqual([]);
   await page.screenshot({ path: path.join(ARTIFACTS, 'member-latency.png'), fullPage: true });
   // Another member's page (refused) shows no latency of its routers.
   await open(page, `/member.html?ixp=${IXP.id}&asn=65002&period=day`);

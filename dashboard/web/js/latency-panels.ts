@@ -58,8 +58,8 @@ export function latencyMonthsCard(ctx: Ctx, s: LatencySummaryResponse | null): H
       }),
       el('td', {}, coverageBadge(m.coverage)))))));
   return card(t('latency.panel.title'), [table,
-    el('p', { class: 'fig-note', 'data-testid': 'latency-panel-method' }, s.method, ' ',
-      el('a', { href: pageHref(ctx, 'latency'), 'data-testid': 'latency-panel-link' }, t('latency.panel.more')))], { 'data-testid': 'latency-panel' });
+    el('p', { class: 'fig-note', 'data-testid': 'latency-panel-method' }, s.method),
+    el('p', {}, el('a', { class: 'btn btn-small', href: pageHref(ctx, 'latency'), 'data-testid': 'latency-panel-link' }, t('latency.panel.more')))], { 'data-testid': 'latency-panel' });
 }
 
 /** The impact page's panel: for the month, one row per IXP that measured latency (local beside each reference). */
