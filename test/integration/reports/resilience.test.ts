@@ -1,11 +1,12 @@
 // The monthly report's resilience section over a real store: latency rounds written by the store's own writer
 // (an international outage of four rounds on 1 February), the local traffic meanwhile from the report's 5-minute
 // windows (hand-computed), and the section in JSON, CSV (parsed back), HTML (escaped) and French and Portuguese.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReport, parseReportCsv, renderCsv, renderHtml, renderJson, type ReportModel } from '../../../dashboard/reports/index.ts';
+import { buildReport, parseReportCsv, renderCsv, renderHtml, renderJson, renderPdf, type ReportModel } from '../../../dashboard/reports/index.ts';
+import { execFileP } from '../../helpers/proc.ts';
 import { spanTraffic } from '../../../dashboard/reports/resilience.ts';
 import { esc } from '../../../dashboard/reports/svg.ts';
 import { resolveMembers } from '../../../collector/members/index.ts';
@@ -106,6 +107,14 @@ describe('report resilience section', () => {
     expect(reports.fr!.resilience!.method).toMatch(/coupure internationale/);
     expect(renderHtml(reports.pt!)).toContain('Resiliência: falhas internacionais e latência');
   });
+
+  it('prints in the PDF (chromium + pdftotext), in Portuguese', async () => {
+    const out = path.join(tmp, 'r.pdf');
+    writeFileSync(out, await renderPdf(renderHtml(reports.pt!)));
+    const { stdout } = await execFileP('pdftotext', ['-layout', out, '-']);
+    expect(stdout).toContain('Resiliência: falhas internacionais e latência');
+    expect(stdout).toMatch(/2025-02-01 00:30 UTC\s+2025-02-01 00:50 UTC\s+20 min ± 5 min/);
+  }, 60_000);
 
   it('has no section for a month without rounds', () => {
     const cfg = loadConfig(fx.configFile);
