@@ -269,12 +269,14 @@ export const RESILIENCE_STRINGS: Record<ReportLang, {
   title: string; start: string; end: string; duration: string; localTraffic: string; avgRate: string; coverage: string; ongoing: string;
   noOutage: string; target: string; kind: string; median: string; loss: string; rounds: string; local: string; international: string; localRef: string;
   routers: (n: number) => string; summary: (n: number, duration: string, bytes: string) => string; method: string;
+  latencyHeadline: (local: string, ref: string, intl: string, coverage: string) => string;
 }> = {
   en: {
     title: 'Resilience: international outages and latency', start: 'Start', end: 'End', duration: 'Duration', localTraffic: 'Local traffic meanwhile',
     avgRate: 'Average rate', coverage: 'Coverage', ongoing: 'ongoing', noOutage: 'No international outage this month.', target: 'Target', kind: 'Kind',
     median: 'Median RTT', loss: 'Loss', rounds: 'Rounds', local: 'Local (members\' routers)', international: 'international', localRef: 'local reference',
     routers: (n) => `${n} router${n === 1 ? '' : 's'}`,
+    latencyHeadline: (l, ref, i, c) => `Median latency to members' routers across the IXP: ${l}, against ${i} to ${ref} abroad (latency coverage ${c}).`,
     summary: (n, d, b) => (n === 0 ? 'The international link stayed up all month (no outage seen by the probes).'
       : `${n} international outage${n === 1 ? '' : 's'} (${d} in all): members kept exchanging ${b} over the IXP meanwhile.`),
     method: 'fping rounds from the collector to members\' routers and to named references. An international outage is a run of rounds in which every ' +
@@ -289,6 +291,7 @@ export const RESILIENCE_STRINGS: Record<ReportLang, {
     avgRate: 'Débit moyen', coverage: 'Couverture', ongoing: 'en cours', noOutage: 'Aucune coupure internationale ce mois-ci.', target: 'Cible', kind: 'Type',
     median: 'RTT médian', loss: 'Pertes', rounds: 'Tours', local: 'Local (routeurs des membres)', international: 'international', localRef: 'référence locale',
     routers: (n) => `${n} routeur${n === 1 ? '' : 's'}`,
+    latencyHeadline: (l, ref, i, c) => `Latence médiane vers les routeurs des membres via l'IXP : ${l}, contre ${i} vers ${ref} à l'étranger (couverture de la latence ${c}).`,
     summary: (n, d, b) => (n === 0 ? 'Le lien international est resté disponible tout le mois (aucune coupure vue par les sondes).'
       : `${n} coupure${n === 1 ? '' : 's'} internationale${n === 1 ? '' : 's'} (${d} au total) : les membres ont continué d'échanger ${b} via l'IXP pendant ce temps.`),
     method: 'Tours fping depuis le collecteur vers les routeurs des membres et des références nommées. Une coupure internationale est une suite de tours ' +
@@ -304,6 +307,7 @@ export const RESILIENCE_STRINGS: Record<ReportLang, {
     avgRate: 'Débito médio', coverage: 'Cobertura', ongoing: 'em curso', noOutage: 'Nenhuma falha internacional este mês.', target: 'Destino', kind: 'Tipo',
     median: 'RTT mediano', loss: 'Perdas', rounds: 'Rondas', local: 'Local (routers dos membros)', international: 'internacional', localRef: 'referência local',
     routers: (n) => `${n} router${n === 1 ? '' : 's'}`,
+    latencyHeadline: (l, ref, i, c) => `Latência mediana para os routers dos membros através do IXP: ${l}, contra ${i} para ${ref} no estrangeiro (cobertura da latência ${c}).`,
     summary: (n, d, b) => (n === 0 ? 'A ligação internacional esteve disponível todo o mês (nenhuma falha vista pelas sondas).'
       : `${n} falha${n === 1 ? '' : 's'} internaciona${n === 1 ? 'l' : 'is'} (${d} no total): os membros continuaram a trocar ${b} pelo IXP entretanto.`),
     method: 'Rondas fping a partir do coletor para os routers dos membros e referências nomeadas. Uma falha internacional é uma sequência de rondas em que ' +

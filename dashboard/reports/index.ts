@@ -7,7 +7,7 @@ import type { MemberRegistry } from '../../collector/members/registry.ts';
 import { loadReportInput } from './data.ts';
 import { growthReason, headlines, methodTexts, partMonthText } from './i18n.ts';
 import { computeReport, type GrowthFigure, type ReportLang, type ReportModel } from './model.ts';
-import { buildResilience, spanTraffic } from './resilience.ts';
+import { buildResilience, resilienceHeadlines, spanTraffic } from './resilience.ts';
 
 /** A growth figure with its reason in the report's language when it is not comparable. */
 function withReason(g: GrowthFigure, lang: ReportLang): GrowthFigure {
@@ -55,7 +55,7 @@ export function buildReport(o: BuildReportOptions): ReportModel {
     // The traffic during an outage: the one call to re-wire when the report reads traffic another way.
     resilience: buildResilience(o.db, { from: input.from, to: input.to, now, lang, trafficBytes: (a, b) => spanTraffic(input.ports, a, b) }),
   };
-  return { ...base, headlines: headlines(base) };
+  return { ...base, headlines: [...headlines(base), ...resilienceHeadlines(base)] };
 }
 
 /** The JSON contract: one report, or `{reports: [...]}` for several IXPs. */

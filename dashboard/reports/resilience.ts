@@ -160,6 +160,24 @@ export function buildResilience(db: Database.Database, o: ResilienceOptions): Re
   };
 }
 
+/**
+ * Sentences for the report's headlines: the outages and the traffic kept meanwhile, and local latency beside the
+ * first international reference's. None without a section (or without the figures a sentence needs).
+ */
+export function resilienceHeadlines(r: Pick<ReportModel, 'resilience' | 'lang' | 'currency'>): string[] {
+  const x = r.resilience;
+  if (!x) return [];
+  const s = RESILIENCE_STRINGS[r.lang];
+  const f = formatters(r.lang, r.currency);
+  const out: string[] = [];
+  if (x.outages.length) out.push(s.summary(x.total.outages, durationText(x.total.durationMs), f.bytes(x.total.bytes)));
+  const intl = x.latency.references.find((ref) => ref.kind === 'international' && ref.medianMs !== null);
+  if (x.latency.local.medianMs !== null && intl) {
+    out.push(s.latencyHeadline(msText(x.latency.local.medianMs), intl.name, msText(intl.medianMs), f.pct(x.latency.coverage)));
+  }
+  return out;
+}
+
 const msText = (v: number | null) => (v === null ? '–' : v >= 100 ? `${v.toFixed(0)} ms` : `${v.toFixed(2)} ms`);
 
 function durationText(ms: number): string {

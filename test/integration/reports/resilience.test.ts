@@ -65,6 +65,9 @@ describe('report resilience section', () => {
     expect(o.coverage).toBeCloseTo(1, 12);
     expect(o.avgBps).toBeCloseTo(bytes * 8 / 1200, 6);
     expect(x.total).toEqual({ outages: 1, durationMs: 20 * MIN, bytes: o.bytes });
+    // The headlines say it, local latency beside the reference abroad.
+    expect(reports.en!.headlines).toContain('1 international outage (20 min in all): members kept exchanging 2.8 GB over the IXP meanwhile.');
+    expect(reports.en!.headlines.at(-1)).toMatch(/^Median latency to members' routers across the IXP: 3\.00 ms, against 160 ms to Resolver <b>abroad<\/b> abroad/);
   });
 
   it('summarises the month: local beside each reference, with loss and coverage', () => {
