@@ -1,12 +1,11 @@
 // The latency reader over InfluxDB (central dashboard): InfluxQL on /query over the forwarder's `ixp_latency`
-// (one point per round and target, RTTs as ping1..N) and `ixp_port` (raw rates, for the traffic during an outage),
-// the `ixp` tag picking the IXP. Hourly rollups are computed here from the rounds exactly as the local store
-// computes its own (collector/store/latency.ts), so both readers answer alike. Never writes; never logs credentials.
+// (one point per round and target, RTTs as ping1..N), `ixp_latency_1h` (the store's hourly rollups, forwarded as
+// they fill up) and `ixp_port` (raw rates, for the traffic during an outage), the `ixp` tag picking the IXP.
+// Never writes; never logs credentials.
 import type { InfluxConfig } from '../../collector/config/types.ts';
 import { resolveSecret } from '../../collector/config/secrets.ts';
-import { median } from '../../collector/latency/rounds.ts';
 import { findOutages, summariseRounds, trafficDuring, type RateInterval } from '../../collector/latency/outages.ts';
-import { quantile, type LatencyHourly, type LatencyRow, type TargetKind } from '../../collector/store/latency.ts';
+import { type LatencyHourly, type LatencyRow, type TargetKind } from '../../collector/store/latency.ts';
 import { InfluxReadError, lit } from './influxql.ts';
 import { medianGap, type LatencyReader, type LatencyPort } from './latency.ts';
 
@@ -71,23 +70,22 @@ export function createInfluxLatencyReader(cfg: InfluxConfig, opts: { fetch?: typ
     rounds,
 
     async hourly(ixp, from, to, filter = {}) {
-      // The hours starting in [from, to) hold the rounds of [first such hour, the hour after the last).
-      const h0 = Math.ceil(from / HOUR) * HOUR, h1 = Math.ceil(to / HOUR) * HOUR;
-      if (h1 <= h0) return [];
-      const by = new Map<string, LatencyRow[]>();
-      for (const r of await rounds(ixp, h0, h1, filter)) {
-        const k = `${Math.floor(r.t / HOUR) * HOUR}\u0000${r.address}`;
-        (by.get(k) ?? by.set(k, []).get(k)!).push(r);
-      }
+      // The collector's own hourly rollups, forwarded as ixp_latency_1h (t = the hour's start).
+      const series = await query(`SELECT * FROM "ixp_latency_1h" WHERE "ixp" = ${lit(ixp)}${memberOnly(filter.memberAsn)} AND ${range(from, to)} GROUP BY "target", "kind", "name", "member_asn"`);
       const out: LatencyHourly[] = [];
-      for (const rs of by.values()) {
-        const all = rs.flatMap((r) => r.rttsMs).sort((a, b) => a - b);
-        const last = rs[rs.length - 1]!;
-        out.push({
-          address: last.address, t: Math.floor(last.t / HOUR) * HOUR, kind: last.kind, name: last.name, ...(last.memberAsn === undefined ? {} : { memberAsn: last.memberAsn }),
-          rounds: rs.length, sent: rs.reduce((a, r) => a + r.sent, 0), received: rs.reduce((a, r) => a + r.received, 0),
-          medianMs: median(all), p10Ms: quantile(all, 0.1), p90Ms: quantile(all, 0.9), minMs: all.length ? all[0]! : null, maxMs: all.length ? all[all.length - 1]! : null,
-        });
+      for (const s of series) {
+        const tags = s.tags ?? {};
+        const at = (c: string) => s.columns.indexOf(c);
+        const asn = Number(tags.member_asn);
+        for (const v of s.values) {
+          const f = (c: string) => (at(c) < 0 ? null : num(v[at(c)]));
+          out.push({
+            address: tags.target ?? '', t: v[at('time')] as number, kind: (tags.kind ?? 'member') as TargetKind, name: tags.name ?? '',
+            ...(tags.member_asn && Number.isSafeInteger(asn) ? { memberAsn: asn } : {}),
+            rounds: f('rounds') ?? 0, sent: f('sent') ?? 0, received: f('received') ?? 0,
+            medianMs: f('median_ms'), p10Ms: f('p10_ms'), p90Ms: f('p90_ms'), minMs: f('min_ms'), maxMs: f('max_ms'),
+          });
+        }
       }
       return out.sort((a, b) => a.t - b.t || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
     },

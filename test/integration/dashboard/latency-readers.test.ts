@@ -1,5 +1,5 @@
 // Latency over both readers: the same polls and fping rounds written to a local store, and sent by the real
-// forwarder into a real InfluxDB 1.6.7 (ixp_latency, ixp_port). The latency routes answer the same through the
+// forwarder into a real InfluxDB 1.6.7 (ixp_latency, ixp_latency_1h, ixp_port). The latency routes answer the same through the
 // SQLite and the InfluxQL latency readers (monthly summary, outages with the local traffic meanwhile, a member's
 // routers per round and per hour) for the operator, a member (own ASN only) and the public.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,8 +67,11 @@ beforeAll(async () => {
   SW_PORTS = sw.ifs.map((f) => f.name);
   // Polls every minute from an hour before the first round to after the last.
   fill(store, sw, ROUNDS * 5 + 90, T0 - 3_600_000);
+  const fwd = createForwarder({ url: influx.url, api: 'v1', database: 'lat', batchSize: 2000, timeout: 10, gzip: true, ixp: 'tix' }, { store });
   for (let k = 0; k < ROUNDS; k++) {
     const t = T0 + k * I;
+    // Forwarded once in the middle of an hour too: that hour's rollup is sent again as it fills up.
+    if (k === 30) await fwd.drain();
     // A little spread that changes with the round, so hourly medians and bands are not all alike.
     const j = (k % 7) / 10;
     writeLatencyRound(store.db, store.file, { t, durationMs: 20_000, ok: true, targets: 4 }, [
@@ -78,7 +81,6 @@ beforeAll(async () => {
       row(t, '198.51.100.9', 'international', 'Resolver abroad', SILENT(k) ? [null, null, null, null, null] : [180 + j * 10, 185, 190, 182 - j, 181]),
     ]);
   }
-  const fwd = createForwarder({ url: influx.url, api: 'v1', database: 'lat', batchSize: 2000, timeout: 10, gzip: true, ixp: 'tix' }, { store });
   await fwd.drain();
   await fwd.stop();
   const ixps: IxpContext[] = [{
