@@ -65,6 +65,11 @@ export function createInfluxLatencyReader(cfg: InfluxConfig, opts: { fetch?: typ
     return out.sort((a, b) => a.t - b.t || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   }
 
+  async function received(ixp: string, from: number, to: number): Promise<{ t: number; kind: string; received: number }[]> {
+    const series = await query(`SELECT "received" FROM "ixp_latency" WHERE "ixp" = ${lit(ixp)} AND ("kind" = 'member' OR "kind" = 'international') AND ${range(from, to)} GROUP BY "kind"`);
+    return series.flatMap((s) => s.values.map((v) => ({ t: v[0] as number, kind: s.tags?.kind ?? '', received: num(v[1]) ?? 0 }))).sort((a, b) => a.t - b.t);
+  }
+
   return {
     kind: 'influxdb',
     rounds,
@@ -97,9 +102,10 @@ export function createInfluxLatencyReader(cfg: InfluxConfig, opts: { fetch?: typ
       return medianGap(ts);
     },
 
+    received,
+
     async outages(ixp, from, to, o) {
-      const series = await query(`SELECT "received" FROM "ixp_latency" WHERE "ixp" = ${lit(ixp)} AND ${range(from, to)} GROUP BY "kind"`);
-      const rows = series.flatMap((s) => s.values.map((v) => ({ t: v[0] as number, kind: s.tags?.kind ?? '', received: num(v[1]) ?? 0 })));
+      const rows = await received(ixp, from, to);
       const found = findOutages(summariseRounds(rows), o.intervalMs, o.minRounds ?? 1);
       const portsOf = (ps: LatencyPort[]) => `(${ps.map((p) => `("switch" = ${lit(p.switch)} AND "port" = ${lit(p.port)})`).join(' OR ')})`;
       const out = [];

@@ -19,6 +19,8 @@ export interface LatencyReader {
   hourly(ixp: string, from: number, to: number, filter?: { memberAsn?: number }): Promise<LatencyHourly[]>;
   /** The round interval (ms): the median gap between the last 50 rounds before `before`; null with fewer than two. */
   roundInterval(ixp: string, before: number): Promise<number | null>;
+  /** What each round saw per target in [from, to) (members' routers and international references): its time, kind and replies. */
+  received(ixp: string, from: number, to: number): Promise<{ t: number; kind: string; received: number }[]>;
   /** International outages of rounds in [from, to), each with the inbound traffic of `ports` (absent: every port) meanwhile. */
   outages(ixp: string, from: number, to: number, opts: { intervalMs: number; minRounds?: number; ports?: LatencyPort[] }): Promise<OutageWithTraffic[]>;
 }
@@ -37,6 +39,9 @@ export function createSqliteLatencyReader(db: Database.Database): LatencyReader 
     async roundInterval(_ixp, before) {
       const ts = (db.prepare('SELECT t FROM latency_rounds WHERE t < ? ORDER BY t DESC LIMIT 50').all(before) as { t: number }[]).map((r) => r.t).reverse();
       return medianGap(ts);
+    },
+    async received(_ixp, from, to) {
+      return db.prepare("SELECT t, kind, received FROM latency WHERE t >= ? AND t < ? AND kind IN ('member', 'international') ORDER BY t").all(from, to) as { t: number; kind: string; received: number }[];
     },
     async outages(_ixp, from, to, opts) { return readOutages(db, from, to, opts); },
   };

@@ -1,11 +1,13 @@
 // The monthly report's resilience section: the month's international outages (every international reference
 // silent while members' routers answered) with the local traffic kept flowing meanwhile, and the month's latency
-// summary (local = median over members' routers; each reference with loss and coverage). Reads the latency
-// tables only; the traffic during an outage comes through the one `trafficBytes` function the wiring supplies.
+// summary (local = median over members' routers; each reference with loss and coverage). Built from the month's
+// latency data (a local store's tables, or any latency reader); the traffic during an outage comes through the one
+// `trafficBytes` function the wiring supplies.
 import type Database from 'better-sqlite3';
 import { median } from '../../collector/latency/rounds.ts';
 import { findOutages, summariseRounds } from '../../collector/latency/outages.ts';
 import { readLatencyHourly, type LatencyHourly } from '../../collector/store/latency.ts';
+import { medianGap, type LatencyReader } from '../readers/latency.ts';
 import { RESILIENCE_STRINGS, formatters } from './i18n.ts';
 import type { PortHistory, ReportLang, ReportModel } from './model.ts';
 import { esc } from './svg.ts';
@@ -64,12 +66,6 @@ export interface ResilienceSection {
 
 const HOUR = 3_600_000;
 
-/** Median gap between consecutive round times; null with fewer than two. */
-function medianGap(ts: number[]): number | null {
-  const gaps = ts.slice(1).map((t, i) => t - ts[i]!).sort((a, b) => a - b);
-  return median(gaps);
-}
-
 /**
  * The month's latency summary from hourly rollups (pure). `elapsedMs` is the part of the month that has passed,
  * `intervalMs` the round interval (for references' coverage).
@@ -120,7 +116,14 @@ export function spanTraffic(ports: PortHistory[], from: number, to: number): { b
   return { bytes, coverage: span > 0 ? Math.min(1, covered / span) : 0 };
 }
 
-/** Options of {@link buildResilience}. */
+/** What the section is built from: the month's hourly rollups and what each round saw (any latency reader gives both). */
+export interface LatencyMonthData {
+  hourly: LatencyHourly[];
+  /** Per round and target (members' routers and international references): time, kind, replies. */
+  received: { t: number; kind: string; received: number }[];
+}
+
+/** Options of {@link resilienceSection}. */
 export interface ResilienceOptions {
   /** The month [from, to) (epoch ms) and the report's clock: a month in progress stops at now. */
   from: number;
@@ -131,17 +134,34 @@ export interface ResilienceOptions {
   trafficBytes: TrafficBytes;
 }
 
-/** The resilience section of one month; null when the store has no latency tables or no round in the month. */
-export function buildResilience(db: Database.Database, o: ResilienceOptions): ResilienceSection | null {
-  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'latency_rounds'").get()) return null;
-  const end = Math.min(o.to, Math.max(o.from, o.now));
-  const ts = (db.prepare('SELECT t FROM latency_rounds WHERE t >= ? AND t < ? ORDER BY t').all(o.from, end) as { t: number }[]).map((r) => r.t);
-  const hourly = readLatencyHourly(db, o.from, end);
-  if (ts.length === 0 && hourly.length === 0) return null;
-  const intervalMs = medianGap(ts);
-  const rows = db.prepare("SELECT t, kind, received FROM latency WHERE t >= ? AND t < ? AND kind IN ('member', 'international') ORDER BY t")
-    .all(o.from, end) as { t: number; kind: string; received: number }[];
-  const outages = intervalMs === null ? [] : findOutages(summariseRounds(rows), intervalMs).map((x): ReportOutage => {
+/** The part of the month the section covers: [from, min(to, now)). */
+export const sectionEnd = (o: Pick<ResilienceOptions, 'from' | 'to' | 'now'>): number => Math.min(o.to, Math.max(o.from, o.now));
+
+/** The month's latency data from a local store (sync; null without latency tables). */
+export function storeLatencyMonth(db: Database.Database, from: number, end: number): LatencyMonthData | null {
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'latency'").get()) return null;
+  return {
+    hourly: readLatencyHourly(db, from, end),
+    received: db.prepare("SELECT t, kind, received FROM latency WHERE t >= ? AND t < ? AND kind IN ('member', 'international') ORDER BY t")
+      .all(from, end) as LatencyMonthData['received'],
+  };
+}
+
+/** The month's latency data through any latency reader (the local store, or InfluxDB on a central dashboard). */
+export async function readLatencyMonth(reader: LatencyReader, ixp: string, from: number, end: number): Promise<LatencyMonthData> {
+  const [hourly, received] = await Promise.all([reader.hourly(ixp, from, end), reader.received(ixp, from, end)]);
+  return { hourly, received };
+}
+
+/**
+ * The resilience section of one month (pure over the data); null without data or without any round in the month.
+ * The round interval is the median gap between the month's round times; outages are cut at the month's end.
+ */
+export function resilienceSection(data: LatencyMonthData | null, o: ResilienceOptions): ResilienceSection | null {
+  if (!data || (data.hourly.length === 0 && data.received.length === 0)) return null;
+  const end = sectionEnd(o);
+  const intervalMs = medianGap([...new Set(data.received.map((r) => r.t))].sort((a, b) => a - b));
+  const outages = intervalMs === null ? [] : findOutages(summariseRounds(data.received), intervalMs).map((x): ReportOutage => {
     const stop = Math.min(end, x.end ?? x.start + x.durationMs);
     const tr = o.trafficBytes(x.start, stop);
     const seconds = (stop - x.start) / 1000;
@@ -153,11 +173,16 @@ export function buildResilience(db: Database.Database, o: ResilienceOptions): Re
   });
   return {
     intervalMs,
-    latency: latencySummary(hourly, end - o.from, intervalMs),
+    latency: latencySummary(data.hourly, end - o.from, intervalMs),
     outages,
     total: { outages: outages.length, durationMs: outages.reduce((a, x) => a + x.durationMs, 0), bytes: outages.reduce((a, x) => a + x.bytes, 0) },
     method: RESILIENCE_STRINGS[o.lang].method,
   };
+}
+
+/** The resilience section of one month from a local store (what buildReport calls). */
+export function buildResilience(db: Database.Database, o: ResilienceOptions): ResilienceSection | null {
+  return resilienceSection(storeLatencyMonth(db, o.from, sectionEnd(o)), o);
 }
 
 /**

@@ -21,6 +21,7 @@ import { SynthSwitch } from '../../unit/store/synth.ts';
 import { startInfluxDB, type InfluxServer } from '../../helpers/influxdb.ts';
 import { fill, newStore, T0 } from '../forward/fixture.ts';
 import { createDashboard } from '../../../dashboard/server/index.ts';
+import { readLatencyMonth, resilienceSection, storeLatencyMonth } from '../../../dashboard/reports/resilience.ts';
 import { loadConfig } from '../../../collector/config/load.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -187,6 +188,19 @@ members:
       await dash.stop();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('the report\'s resilience section is the same from the store and through the InfluxDB latency reader', async () => {
+    const influxReader = createInfluxLatencyReader({ url: influx.url, api: 'v1', database: 'lat', batchSize: 1000, timeout: 30_000, gzip: false });
+    const from = T0 - 86_400_000, to = T0 + 86_400_000;
+    // The traffic through the one function the report wiring supplies (here: 1 kB a second, all covered).
+    const o = { from, to, now: NOW, lang: 'en' as const, trafficBytes: (a: number, b: number) => ({ bytes: b - a, coverage: 1 }) };
+    const local = resilienceSection(storeLatencyMonth(store.db, from, NOW), o);
+    const central = resilienceSection(await readLatencyMonth(influxReader, 'tix', from, NOW), o);
+    expect(local!.outages).toHaveLength(1);
+    expect(local!.outages[0]).toMatchObject({ durationMs: 6 * I, bytes: 6 * I, rounds: 6 });
+    expect(local!.latency.references).toHaveLength(1);
+    expect(same(local, central)).toEqual([]);
   });
 
   it('a member is refused another member\'s routers, and the public every member\'s, by both readers', async () => {
