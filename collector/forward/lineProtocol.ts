@@ -182,6 +182,20 @@ export function latencyHourLine(ixp: string, r: LatencyHourLP): string | null {
   return f.line(seriesKey('ixp_latency_1h', { ixp, target: r.target, kind: r.kind, name: r.name, member_asn: r.member_asn }), Math.trunc(r.t));
 }
 
+/** What one round saw, per kind of target (from the store's latency rows of that round). */
+export interface LatencyRoundLP { t: number; international: number; international_answered: number; routers: number; routers_answered: number }
+
+/**
+ * One `ixp_latency_round` line (t = the round's start): tag ixp; integer fields international, international_answered,
+ * routers, routers_answered (targets probed, and those that answered at least once). Outage detection reads these.
+ */
+export function latencyRoundLine(ixp: string, r: LatencyRoundLP): string | null {
+  const f = new Fields();
+  f.int('international', r.international); f.int('international_answered', r.international_answered);
+  f.int('routers', r.routers); f.int('routers_answered', r.routers_answered);
+  return f.line(seriesKey('ixp_latency_round', { ixp }), Math.trunc(r.t));
+}
+
 // --- sFlow (collector/sflow) ---
 /** One p2p row of the local store: a 5-minute window's traffic from one member to another. */
 export interface P2pRowLP { t: number; switch: string; src: string; dst: string; ip: string; bytes: number; packets: number; samples: number }

@@ -1,10 +1,11 @@
 // The latency reader over InfluxDB (central dashboard): InfluxQL on /query over the forwarder's `ixp_latency`
 // (one point per round and target, RTTs as ping1..N), `ixp_latency_1h` (the store's hourly rollups, forwarded as
-// they fill up) and `ixp_port` (raw rates, for the traffic during an outage), the `ixp` tag picking the IXP.
+// they fill up), `ixp_latency_round` (each round's summary, for outages) and `ixp_port` (raw rates, for the traffic
+// during an outage), the `ixp` tag picking the IXP.
 // Never writes; never logs credentials.
 import type { InfluxConfig } from '../../collector/config/types.ts';
 import { resolveSecret } from '../../collector/config/secrets.ts';
-import { findOutages, summariseRounds, trafficDuring, type RateInterval } from '../../collector/latency/outages.ts';
+import { findOutages, trafficDuring, type RateInterval, type RoundSummary } from '../../collector/latency/outages.ts';
 import { type LatencyHourly, type LatencyRow, type TargetKind } from '../../collector/store/latency.ts';
 import { InfluxReadError, lit } from './influxql.ts';
 import { medianGap, type LatencyReader, type LatencyPort } from './latency.ts';
@@ -65,9 +66,12 @@ export function createInfluxLatencyReader(cfg: InfluxConfig, opts: { fetch?: typ
     return out.sort((a, b) => a.t - b.t || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   }
 
-  async function received(ixp: string, from: number, to: number): Promise<{ t: number; kind: string; received: number }[]> {
-    const series = await query(`SELECT "received" FROM "ixp_latency" WHERE "ixp" = ${lit(ixp)} AND ("kind" = 'member' OR "kind" = 'international') AND ${range(from, to)} GROUP BY "kind"`);
-    return series.flatMap((s) => s.values.map((v) => ({ t: v[0] as number, kind: s.tags?.kind ?? '', received: num(v[1]) ?? 0 }))).sort((a, b) => a.t - b.t);
+  /** The forwarded round summaries (ixp_latency_round), one point per round. */
+  async function roundSummaries(ixp: string, from: number, to: number): Promise<RoundSummary[]> {
+    const series = await query(`SELECT "international", "international_answered", "routers", "routers_answered" FROM "ixp_latency_round" WHERE "ixp" = ${lit(ixp)} AND ${range(from, to)}`);
+    return series.flatMap((s) => s.values.map((v) => ({
+      t: v[0] as number, international: num(v[1]) ?? 0, internationalAnswered: num(v[2]) ?? 0, routers: num(v[3]) ?? 0, routersAnswered: num(v[4]) ?? 0,
+    }))).sort((a, b) => a.t - b.t);
   }
 
   return {
@@ -96,17 +100,15 @@ export function createInfluxLatencyReader(cfg: InfluxConfig, opts: { fetch?: typ
     },
 
     async roundInterval(ixp, before) {
-      // Rounds are the distinct times of the points (one per target): the newest 50 before `before`.
-      const series = await query(`SELECT "sent" FROM "ixp_latency" WHERE "ixp" = ${lit(ixp)} AND time < ${Math.trunc(before)}ms ORDER BY time DESC LIMIT 5000`);
-      const ts = [...new Set(series.flatMap((s) => s.values.map((v) => v[0] as number)))].sort((a, b) => b - a).slice(0, 50).reverse();
-      return medianGap(ts);
+      // The newest 50 rounds before `before` (a failed round stored no target row, so it sent no summary either).
+      const series = await query(`SELECT "routers" FROM "ixp_latency_round" WHERE "ixp" = ${lit(ixp)} AND time < ${Math.trunc(before)}ms ORDER BY time DESC LIMIT 50`);
+      return medianGap(series.flatMap((s) => s.values.map((v) => v[0] as number)).sort((a, b) => a - b));
     },
 
-    received,
+    roundSummaries,
 
     async outages(ixp, from, to, o) {
-      const rows = await received(ixp, from, to);
-      const found = findOutages(summariseRounds(rows), o.intervalMs, o.minRounds ?? 1);
+      const found = findOutages(await roundSummaries(ixp, from, to), o.intervalMs, o.minRounds ?? 1);
       const portsOf = (ps: LatencyPort[]) => `(${ps.map((p) => `("switch" = ${lit(p.switch)} AND "port" = ${lit(p.port)})`).join(' OR ')})`;
       const out = [];
       for (const x of found) {

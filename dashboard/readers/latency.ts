@@ -3,6 +3,7 @@
 // ixp_latency and ixp_port (latency-influxql.ts). Reads only; the maths stay in collector/latency and the routes.
 import type Database from 'better-sqlite3';
 import { median } from '../../collector/latency/rounds.ts';
+import { summariseRounds, type RoundSummary } from '../../collector/latency/outages.ts';
 import { readLatency, readLatencyHourly, readOutages, type LatencyHourly, type LatencyRow, type OutageWithTraffic } from '../../collector/store/latency.ts';
 
 export type { LatencyHourly, LatencyRow, OutageWithTraffic } from '../../collector/store/latency.ts';
@@ -19,8 +20,8 @@ export interface LatencyReader {
   hourly(ixp: string, from: number, to: number, filter?: { memberAsn?: number }): Promise<LatencyHourly[]>;
   /** The round interval (ms): the median gap between the last 50 rounds before `before`; null with fewer than two. */
   roundInterval(ixp: string, before: number): Promise<number | null>;
-  /** What each round saw per target in [from, to) (members' routers and international references): its time, kind and replies. */
-  received(ixp: string, from: number, to: number): Promise<{ t: number; kind: string; received: number }[]>;
+  /** What each round in [from, to) saw per kind of target (references and routers probed, and those that answered), by time. */
+  roundSummaries(ixp: string, from: number, to: number): Promise<RoundSummary[]>;
   /** International outages of rounds in [from, to), each with the inbound traffic of `ports` (absent: every port) meanwhile. */
   outages(ixp: string, from: number, to: number, opts: { intervalMs: number; minRounds?: number; ports?: LatencyPort[] }): Promise<OutageWithTraffic[]>;
 }
@@ -28,6 +29,12 @@ export interface LatencyReader {
 /** Median gap between sorted round times (the route's round interval). */
 export function medianGap(ts: number[]): number | null {
   return median(ts.slice(1).map((t, i) => t - ts[i]!).sort((a, b) => a - b));
+}
+
+/** What each round in [from, to) of a local store saw, per kind of target. */
+export function storeRoundSummaries(db: Database.Database, from: number, to: number): RoundSummary[] {
+  return summariseRounds(db.prepare("SELECT t, kind, received FROM latency WHERE t >= ? AND t < ? AND kind IN ('member', 'international') ORDER BY t")
+    .all(from, to) as { t: number; kind: string; received: number }[]);
 }
 
 /** The latency reader over a local store (collector/store/latency.ts); it holds one IXP's data, whatever `ixp` says. */
@@ -40,9 +47,7 @@ export function createSqliteLatencyReader(db: Database.Database): LatencyReader 
       const ts = (db.prepare('SELECT t FROM latency_rounds WHERE t < ? ORDER BY t DESC LIMIT 50').all(before) as { t: number }[]).map((r) => r.t).reverse();
       return medianGap(ts);
     },
-    async received(_ixp, from, to) {
-      return db.prepare("SELECT t, kind, received FROM latency WHERE t >= ? AND t < ? AND kind IN ('member', 'international') ORDER BY t").all(from, to) as { t: number; kind: string; received: number }[];
-    },
+    async roundSummaries(_ixp, from, to) { return storeRoundSummaries(db, from, to); },
     async outages(_ixp, from, to, opts) { return readOutages(db, from, to, opts); },
   };
 }

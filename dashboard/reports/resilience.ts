@@ -5,9 +5,9 @@
 // `trafficBytes` function the wiring supplies.
 import type Database from 'better-sqlite3';
 import { median } from '../../collector/latency/rounds.ts';
-import { findOutages, summariseRounds } from '../../collector/latency/outages.ts';
+import { findOutages, type RoundSummary } from '../../collector/latency/outages.ts';
 import { readLatencyHourly, type LatencyHourly } from '../../collector/store/latency.ts';
-import { medianGap, type LatencyReader } from '../readers/latency.ts';
+import { medianGap, storeRoundSummaries, type LatencyReader } from '../readers/latency.ts';
 import { RESILIENCE_STRINGS, formatters } from './i18n.ts';
 import type { PortHistory, ReportLang, ReportModel } from './model.ts';
 import { esc } from './svg.ts';
@@ -119,8 +119,8 @@ export function spanTraffic(ports: PortHistory[], from: number, to: number): { b
 /** What the section is built from: the month's hourly rollups and what each round saw (any latency reader gives both). */
 export interface LatencyMonthData {
   hourly: LatencyHourly[];
-  /** Per round and target (members' routers and international references): time, kind, replies. */
-  received: { t: number; kind: string; received: number }[];
+  /** What each round saw per kind of target, by time. */
+  rounds: RoundSummary[];
 }
 
 /** Options of {@link resilienceSection}. */
@@ -140,17 +140,13 @@ export const sectionEnd = (o: Pick<ResilienceOptions, 'from' | 'to' | 'now'>): n
 /** The month's latency data from a local store (sync; null without latency tables). */
 export function storeLatencyMonth(db: Database.Database, from: number, end: number): LatencyMonthData | null {
   if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'latency'").get()) return null;
-  return {
-    hourly: readLatencyHourly(db, from, end),
-    received: db.prepare("SELECT t, kind, received FROM latency WHERE t >= ? AND t < ? AND kind IN ('member', 'international') ORDER BY t")
-      .all(from, end) as LatencyMonthData['received'],
-  };
+  return { hourly: readLatencyHourly(db, from, end), rounds: storeRoundSummaries(db, from, end) };
 }
 
 /** The month's latency data through any latency reader (the local store, or InfluxDB on a central dashboard). */
 export async function readLatencyMonth(reader: LatencyReader, ixp: string, from: number, end: number): Promise<LatencyMonthData> {
-  const [hourly, received] = await Promise.all([reader.hourly(ixp, from, end), reader.received(ixp, from, end)]);
-  return { hourly, received };
+  const [hourly, rounds] = await Promise.all([reader.hourly(ixp, from, end), reader.roundSummaries(ixp, from, end)]);
+  return { hourly, rounds };
 }
 
 /**
@@ -158,10 +154,10 @@ export async function readLatencyMonth(reader: LatencyReader, ixp: string, from:
  * The round interval is the median gap between the month's round times; outages are cut at the month's end.
  */
 export function resilienceSection(data: LatencyMonthData | null, o: ResilienceOptions): ResilienceSection | null {
-  if (!data || (data.hourly.length === 0 && data.received.length === 0)) return null;
+  if (!data || (data.hourly.length === 0 && data.rounds.length === 0)) return null;
   const end = sectionEnd(o);
-  const intervalMs = medianGap([...new Set(data.received.map((r) => r.t))].sort((a, b) => a - b));
-  const outages = intervalMs === null ? [] : findOutages(summariseRounds(data.received), intervalMs).map((x): ReportOutage => {
+  const intervalMs = medianGap(data.rounds.map((r) => r.t));
+  const outages = intervalMs === null ? [] : findOutages(data.rounds, intervalMs).map((x): ReportOutage => {
     const stop = Math.min(end, x.end ?? x.start + x.durationMs);
     const tr = o.trafficBytes(x.start, stop);
     const seconds = (stop - x.start) / 1000;

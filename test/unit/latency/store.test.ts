@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStore, type Store } from '../../../collector/store/index.ts';
 import { latencyRetention, readLatency, readLatencyHourly, readLatencyRounds, readOutages, writeLatencyRound, type LatencyRow } from '../../../collector/store/latency.ts';
 import { advanceCursor } from '../../../collector/store/cursor.ts';
-import { latencyHourLine, latencyLine } from '../../../collector/forward/lineProtocol.ts';
+import { latencyHourLine, latencyLine, latencyRoundLine } from '../../../collector/forward/lineProtocol.ts';
 import { targetResult } from '../../../collector/latency/rounds.ts';
 
 let dir: string;
@@ -113,4 +113,9 @@ it('ixp_latency_1h line: the hour\'s rollup with the same tags; no RTT fields wh
   expect(latencyHourLine('mvix', { t: T0, target: '9.9.9.9', kind: 'international', name: 'Quad9', member_asn: null, rounds: 12, sent: 60, received: 0,
     median_ms: null, p10_ms: null, p90_ms: null, min_ms: null, max_ms: null }))
     .toBe(`ixp_latency_1h,ixp=mvix,kind=international,name=Quad9,target=9.9.9.9 rounds=12i,sent=60i,received=0i ${T0}`);
+});
+
+it('ixp_latency_round line: what one round saw, per kind of target', () => {
+  expect(latencyRoundLine('mvix', { t: T0, international: 3, international_answered: 0, routers: 20, routers_answered: 19 }))
+    .toBe(`ixp_latency_round,ixp=mvix international=3i,international_answered=0i,routers=20i,routers_answered=19i ${T0}`);
 });
