@@ -31,6 +31,16 @@ export function medianGap(ts: number[]): number | null {
   return median(ts.slice(1).map((t, i) => t - ts[i]!).sort((a, b) => a - b));
 }
 
+/** The latency reader of an IXP no store holds latency for: nothing, every time. */
+export const EMPTY_LATENCY: LatencyReader = {
+  kind: 'sqlite',
+  async rounds() { return []; },
+  async hourly() { return []; },
+  async roundInterval() { return null; },
+  async roundSummaries() { return []; },
+  async outages() { return []; },
+};
+
 /** What each round in [from, to) of a local store saw, per kind of target. */
 export function storeRoundSummaries(db: Database.Database, from: number, to: number): RoundSummary[] {
   return summariseRounds(db.prepare("SELECT t, kind, received FROM latency WHERE t >= ? AND t < ? AND kind IN ('member', 'international') ORDER BY t")

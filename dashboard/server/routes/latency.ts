@@ -11,7 +11,7 @@ import { resolvePeriod } from '../period.ts';
 import type { IxpContext } from '../service.ts';
 import { median } from '../../../collector/latency/rounds.ts';
 import type { LatencyHourly } from '../../../collector/store/latency.ts';
-import { createSqliteLatencyReader, medianGap, type LatencyReader } from '../../readers/latency.ts';
+import { createSqliteLatencyReader, EMPTY_LATENCY, medianGap, type LatencyReader } from '../../readers/latency.ts';
 
 export interface LatencyRouteDeps {
   principal(req: Request): Principal;
@@ -81,11 +81,12 @@ export function latencyRoutes(d: LatencyRouteDeps): Router {
   const r = Router();
   const context = (id: string) => d.ixps.find((x) => x.ixp.id === id);
   const sqlite = new WeakMap<Database.Database, LatencyReader>();
-  const storeOf = (id: string, res: import('express').Response): LatencyReader | undefined => {
+  const storeOf = (id: string): LatencyReader => {
     const db = d.db?.(id);
     const reader = d.reader?.(id) ?? (db ? (sqlite.get(db) ?? sqlite.set(db, createSqliteLatencyReader(db)).get(db)) : undefined);
-    if (!reader) { res.status(501).json({ error: 'this dashboard reads no store holding this IXP\'s latency (the local store holds its own IXP only)' }); return undefined; }
-    return reader;
+    // No store this dashboard reads holds the IXP's latency (a store from before latency, or another IXP than the
+    // local store's own): the answers are empty (no rounds, intervalMs null), as for an IXP that probes nothing.
+    return reader ?? EMPTY_LATENCY;
   };
 
   r.get('/api/ixps/:ixp/latency/members/:asn', async (req, res) => {
@@ -95,8 +96,7 @@ export function latencyRoutes(d: LatencyRouteDeps): Router {
     if (!Number.isInteger(asn) || asn <= 0) throw new PeriodError(`asn: ${JSON.stringify(req.params.asn.slice(0, 20))} is not an AS number`);
     const p = d.principal(req);
     if (!canSeeMember(p, { id: c.ixp.id, public: c.ixp.public, publicMembers: c.publicMembers }, asn)) { const x = refusal(p); res.status(x.status).json({ error: x.error }); return; }
-    const db = storeOf(c.ixp.id, res);
-    if (!db) return;
+    const db = storeOf(c.ixp.id);
     const period = resolvePeriod(req.query as Record<string, unknown>, c.ixp.timezone, d.now(), 'day');
     const perRound = period.to - period.from <= ROUND_SPAN;
     const series = new Map<string, LatencySeries>();
@@ -122,8 +122,7 @@ export function latencyRoutes(d: LatencyRouteDeps): Router {
     const p = d.principal(req);
     // Aggregates only (no member's router): whoever may see the IXP's aggregate graphs.
     if (!(c.ixp.public || accessTo(p, { id: c.ixp.id, public: c.ixp.public, publicMembers: c.publicMembers }))) { const x = refusal(p); res.status(x.status).json({ error: x.error }); return; }
-    const db = storeOf(c.ixp.id, res);
-    if (!db) return;
+    const db = storeOf(c.ixp.id);
     const nMonths = Number(one(req.query.months, 'months') ?? 13);
     if (!Number.isInteger(nMonths) || nMonths < 1 || nMonths > 60) throw new PeriodError('months: an integer from 1 to 60');
     const q = { ...(req.query as Record<string, unknown>) };
