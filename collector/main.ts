@@ -199,7 +199,8 @@ export function createCollector(config: Config, deps: CollectorDeps = {}): Colle
     if (deps.components) {
       components = deps.components;
     } else {
-      const side = await sideComponents(config, store, log);
+      // A latency round that cannot be stored stops the collector like a poll that cannot (EXIT_STORE_FAILED).
+      const side = await sideComponents(config, store, log, (e) => { if (!fatal) { fatal = true; onFatal(e, EXIT_STORE_FAILED); } });
       components = side.components;
       listeners = [...listeners, ...side.listeners];
     }
@@ -261,7 +262,7 @@ export function createCollector(config: Config, deps: CollectorDeps = {}): Colle
  * (config.metrics.listen not empty). Members are resolved once here for tags and alert text.
  * Creating them opens nothing; start() does.
  */
-export async function sideComponents(config: Config, store: Store, log: Logger): Promise<{ components: Component[]; listeners: PollListener[] }> {
+export async function sideComponents(config: Config, store: Store, log: Logger, onStoreFailure?: (err: Error) => void): Promise<{ components: Component[]; listeners: PollListener[] }> {
   const components: Component[] = [];
   const listeners: PollListener[] = [];
   const members = resolveMembers(config, { db: store.db });
@@ -296,7 +297,7 @@ export async function sideComponents(config: Config, store: Store, log: Logger):
     const alerts = components.find((c): c is Alerts => 'onLatencyRound' in c);
     const latency = createLatency(lat, {
       store, log: getLogger('collector:latency'), nameOf: (asn) => members.get(asn)?.name.value, ixfFile: config.memberSources?.ixf,
-      onRound: alerts ? (r) => alerts.onLatencyRound(r, lat.alerts, lat.outageRounds) : undefined,
+      onRound: alerts ? (r) => alerts.onLatencyRound(r, lat.alerts, lat.outageRounds) : undefined, onStoreFailure,
     });
     try { latency.targets(); } catch (e) {
       // A bad address or timing is a configuration error naming the option (exit 2), found before anything starts.

@@ -499,6 +499,8 @@ export interface LatencySeries {
   name: string;
   memberAsn?: number;
   points: LatencyPoint[];
+  /** Over the whole period (member routes): median of the points' medians (ms), loss over every ping sent, pings sent. */
+  summary?: { medianMs: number | null; loss: number | null; sent: number };
 }
 
 /** GET /api/ixps/:ixp/latency/members/:asn?period|from&to: a member's routers over the period. */

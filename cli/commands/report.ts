@@ -16,6 +16,8 @@ import { createSqliteReader } from '../../dashboard/readers/sqlite.ts';
 import { createInfluxReader, InfluxReadError } from '../../dashboard/readers/influxql.ts';
 import type { Reader } from '../../dashboard/readers/reader.ts';
 import { createInfluxPeeringReader, createSqlitePeeringReader, type PeeringReader } from '../../dashboard/readers/peering.ts';
+import { createSqliteLatencyReader, type LatencyReader } from '../../dashboard/readers/latency.ts';
+import { createInfluxLatencyReader } from '../../dashboard/readers/latency-influxql.ts';
 
 export const summary = 'Monthly or annual impact report (HTML, PDF, CSV, JSON) of one IXP or all';
 
@@ -72,6 +74,7 @@ export async function run(argv: string[], deps: { now?: () => number } = {}): Pr
   const store = central ? undefined : createStore(config.store, { readonly: true });
   let reader: Reader;
   let peering: PeeringReader;
+  let latency: LatencyReader | undefined;
   let ixps: { ixp: IxpConfig; members: () => ReportMember[] }[];
   const reports: ReportModel[] = [];
   const annual: AnnualReportModel[] = [];
@@ -82,10 +85,13 @@ export async function run(argv: string[], deps: { now?: () => number } = {}): Pr
       try { store.open(); } catch (e) { if (e instanceof StoreError) throw new CliError(`IXP ${config.ixp?.id ?? '?'}: ${e.message}`); throw e; }
       reader = createSqliteReader(store.db);
       peering = createSqlitePeeringReader(store.db);
+      // A store from before migration 005 has no latency tables (no resilience section then).
+      latency = store.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'latency'").get() ? createSqliteLatencyReader(store.db) : undefined;
       ixps = config.ixp ? [{ ixp: config.ixp, members: () => membersOfRegistry(resolveMembers(config, { db: store.db }), config.ixp!.transitPricePerMbps) }] : [];
     } else {
       reader = createInfluxReader(config.influxdb!);
       peering = createInfluxPeeringReader(config.influxdb!);
+      latency = createInfluxLatencyReader(config.influxdb!);
       try {
         ixps = (await reader.describe()).map((d) => ({ ixp: d.ixp, members: () => membersOfConfig(d.members, d.ixp.transitPricePerMbps) }));
       } catch (e) { if (e instanceof InfluxReadError) throw new CliError(e.message); throw e; }
@@ -95,7 +101,7 @@ export async function run(argv: string[], deps: { now?: () => number } = {}): Pr
     if (!chosen.length) throw new CliError(`--ixp: unknown IXP '${values.ixp}' (known: ${ixps.map((c) => c.ixp.id).join(', ')}, all)`, 2);
     for (const c of chosen) {
       try {
-        const src = { reader, ixp: c.ixp, members: c.members(), peering, lang, now: now() };
+        const src = { reader, ixp: c.ixp, members: c.members(), peering, latency, lang, now: now() };
         if (year !== undefined) annual.push(await buildAnnualReport({ ...src, year }));
         else reports.push(await buildReport({ ...src, month: values.month! }));
       } catch (e) {

@@ -12,7 +12,7 @@ import { ensureCursor, advanceCursor, getRollupPosition, FORWARDED, type Forward
 import { metrics } from '../metrics/index.ts';
 import { createInfluxWriter, WriteFailure, type InfluxWriter } from './influx.ts';
 import { portLine, rollupLine, pollLine, p2pLine, seriesKey, type RateRowLP, type RollupRowLP, type PollRowLP } from './lineProtocol.ts';
-import { latencyLine, p2pWindowLine, type FigureDeleteLP } from './lineProtocol.ts';
+import { latencyHourLine, latencyLine, latencyRoundLine, p2pWindowLine, type FigureDeleteLP, type LatencyHourLP } from './lineProtocol.ts';
 import { FIGURES_SQL, figureRow } from './figures.ts';
 
 /** Member tags of a port at a time (from the members registry); undefined when unknown. */
@@ -161,11 +161,30 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string; timezone?: st
         lastSeq = r[0];
       }
     } else if (table === 'latency') {
-      // Latency rounds (collector/latency): one ixp_latency point per round and target.
+      // Latency rounds (collector/latency): one ixp_latency point per round and target; the hourly rollup of each
+      // (target, hour) the batch touches as it stands now (ixp_latency_1h), and each round's summary over all its
+      // targets (ixp_latency_round), so a central dashboard reads hours and rounds, not every target's every round.
+      const hours = new Map<string, [string, number]>();
+      const roundTimes = new Set<number>();
       for (const r of stmt('latency').iterate(after, batchSize) as IterableIterator<Row>) {
         add(latencyLine(cfg.ixp, { t: r[1], target: r[2], kind: r[3], name: r[4], member_asn: r[5], sent: r[6], received: r[7], loss: r[8],
           median_ms: r[9], min_ms: r[10], max_ms: r[11], rtts: r[12] }));
+        const hour = Math.floor(r[1] / 3_600_000) * 3_600_000;
+        hours.set(`${r[2]}\u0000${hour}`, [r[2], hour]);
+        roundTimes.add(r[1]);
         lastSeq = r[0];
+      }
+      const round = roundTimes.size ? deps.store.db.prepare(`SELECT sum(kind = 'international') AS i, sum(kind = 'international' AND received > 0) AS ia,
+        sum(kind = 'member') AS m, sum(kind = 'member' AND received > 0) AS ma FROM latency WHERE t = ?`) : undefined;
+      for (const t of roundTimes) {
+        const c = round!.get(t) as { i: number | null; ia: number | null; m: number | null; ma: number | null };
+        add(latencyRoundLine(cfg.ixp, { t, international: c.i ?? 0, international_answered: c.ia ?? 0, routers: c.m ?? 0, routers_answered: c.ma ?? 0 }));
+      }
+      const hourly = hours.size ? deps.store.db.prepare(`SELECT t, target, kind, name, member_asn, rounds, sent, received, median_ms, p10_ms, p90_ms, min_ms, max_ms
+        FROM latency_hourly WHERE target = ? AND t = ?`) : undefined;
+      for (const [target, hour] of hours.values()) {
+        const h = hourly!.get(target, hour) as LatencyHourLP | undefined;
+        if (h) add(latencyHourLine(cfg.ixp, h));
       }
     } else if (table === 'p2p') {
       // sFlow matrix rows (collector/sflow/store.ts).

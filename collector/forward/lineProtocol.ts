@@ -180,6 +180,38 @@ export function latencyLine(ixp: string, r: LatencyRowLP): string | null {
   return f.line(seriesKey('ixp_latency', { ixp, target: r.target, kind: r.kind, name: r.name, member_asn: r.member_asn }), Math.trunc(r.t));
 }
 
+/** One row of the store's latency_hourly table (the hour's rollup of one target). */
+export interface LatencyHourLP {
+  t: number; target: string; kind: string; name: string; member_asn: number | null; rounds: number; sent: number; received: number;
+  median_ms: number | null; p10_ms: number | null; p90_ms: number | null; min_ms: number | null; max_ms: number | null;
+}
+
+/**
+ * One `ixp_latency_1h` line (t = the hour's start): the same tags as ixp_latency; fields rounds, sent, received
+ * (integers), median_ms, p10_ms, p90_ms, min_ms, max_ms over every RTT of the hour (absent when none came back).
+ * Sent again as the hour fills up: the newest point of the hour replaces the older (same series and time).
+ */
+export function latencyHourLine(ixp: string, r: LatencyHourLP): string | null {
+  const f = new Fields();
+  f.int('rounds', r.rounds); f.int('sent', r.sent); f.int('received', r.received);
+  f.float('median_ms', r.median_ms); f.float('p10_ms', r.p10_ms); f.float('p90_ms', r.p90_ms); f.float('min_ms', r.min_ms); f.float('max_ms', r.max_ms);
+  return f.line(seriesKey('ixp_latency_1h', { ixp, target: r.target, kind: r.kind, name: r.name, member_asn: r.member_asn }), Math.trunc(r.t));
+}
+
+/** What one round saw, per kind of target (from the store's latency rows of that round). */
+export interface LatencyRoundLP { t: number; international: number; international_answered: number; routers: number; routers_answered: number }
+
+/**
+ * One `ixp_latency_round` line (t = the round's start): tag ixp; integer fields international, international_answered,
+ * routers, routers_answered (targets probed, and those that answered at least once). Outage detection reads these.
+ */
+export function latencyRoundLine(ixp: string, r: LatencyRoundLP): string | null {
+  const f = new Fields();
+  f.int('international', r.international); f.int('international_answered', r.international_answered);
+  f.int('routers', r.routers); f.int('routers_answered', r.routers_answered);
+  return f.line(seriesKey('ixp_latency_round', { ixp }), Math.trunc(r.t));
+}
+
 // --- sFlow (collector/sflow) ---
 /** One p2p row of the local store: a 5-minute window's traffic from one member to another. */
 export interface P2pRowLP { t: number; switch: string; src: string; dst: string; ip: string; bytes: number; packets: number; samples: number }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { getLogger, type Logger } from '../log.ts';
 import { createScheduler, type Scheduler } from '../schedule.ts';
 import type { Store } from '../store/index.ts';
-import { writeLatencyRound, type LatencyRow, type LatencyTarget } from '../store/latency.ts';
+import { writeLatencyRound, type LatencyRoundRecord, type LatencyRow, type LatencyTarget } from '../store/latency.ts';
 import type { LatencyConfig } from './config.ts';
 import { runFping, FpingError, type FpingOptions, type FpingRound } from './fping.ts';
 import { buildTargets, ixfRouterAddresses, TargetError } from './targets.ts';
@@ -33,6 +33,11 @@ export interface LatencyDeps {
   now?: () => number;
   /** Called after each stored round (alerts, outages). A throwing listener is logged. */
   onRound?: (r: LatencyRoundResult) => void;
+  /**
+   * A round could not be stored (StoreError: disk full, read-only): the collector stops with its store-failure exit
+   * code, as for a poll. Called before the error is rethrown. Absent: the error is only rethrown (and logged by the scheduler).
+   */
+  onStoreFailure?: (err: Error) => void;
 }
 
 export interface Latency {
@@ -76,6 +81,16 @@ export function createLatency(cfg: LatencyConfig, deps: LatencyDeps): Latency {
     return targets;
   };
 
+  /** Stores a round; a StoreError goes to onStoreFailure (the collector stops) and is rethrown. */
+  function store(round: LatencyRoundRecord, rows: LatencyRow[]): void {
+    try {
+      writeLatencyRound(deps.store.db, deps.store.file, round, rows);
+    } catch (e) {
+      if (e instanceof Error && e.name === 'StoreError') deps.onStoreFailure?.(e);
+      throw e;
+    }
+  }
+
   async function roundNow(): Promise<LatencyRoundResult> {
     const list = build();
     const t = now();
@@ -90,14 +105,14 @@ export function createLatency(cfg: LatencyConfig, deps: LatencyDeps): Latency {
         return { ...x, t, sent: r.sent, received: r.received, loss: r.loss, medianMs: r.medianMs, minMs: r.minMs, maxMs: r.maxMs, rttsMs: r.rttsMs };
       });
       for (const line of round.other.slice(0, 5)) log.debug({ line }, 'fping said');
-      writeLatencyRound(deps.store.db, deps.store.file, { t, durationMs: round.durationMs, ok: true, targets: list.length }, rows);
+      store({ t, durationMs: round.durationMs, ok: true, targets: list.length }, rows);
       result = { t, ok: true, rows };
       log.debug({ targets: list.length, answered: rows.filter((r) => r.received > 0).length, ms: Math.round(round.durationMs) }, 'latency round stored');
     } catch (e) {
       if (e instanceof Error && e.name === 'StoreError') throw e;
       const error = e instanceof FpingError ? e.message : `latency round: ${(e as Error)?.message ?? String(e)}`;
       log.sampled('error', 'latency-round', { targets: list.length }, error, 300_000);
-      writeLatencyRound(deps.store.db, deps.store.file, { t, durationMs: performance.now() - started, ok: false, targets: list.length, error }, []);
+      store({ t, durationMs: performance.now() - started, ok: false, targets: list.length, error }, []);
       result = { t, ok: false, error, rows: [] };
     }
     try { deps.onRound?.(result); } catch (e) { log.sampled('error', 'latency-listener', {}, `latency round listener failed: ${(e as Error)?.message}`); }

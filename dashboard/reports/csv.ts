@@ -2,6 +2,7 @@
 // precision so the file parses back to the same figures (parseReportCsv). Pure.
 import type { ReportModel } from './model.ts';
 import { PEERING_CSV_COLUMNS, peeringCsvCells } from './peering.ts';
+import { RESILIENCE_CSV_COLUMNS, resilienceCsvRows } from './resilience.ts';
 
 /** The CSV columns, in order. */
 export const CSV_COLUMNS = [
@@ -12,6 +13,8 @@ export const CSV_COLUMNS = [
   'connected_share', 'transit_saved_projected', 'net_saved_projected',
   // sFlow (reports/peering.ts): IPv6 share and measured local content share with their errors and coverage.
   ...PEERING_CSV_COLUMNS,
+  // The resilience section's rows (latency_local, latency_reference, outage; resilience.ts).
+  ...RESILIENCE_CSV_COLUMNS,
 ] as const;
 
 type Cell = string | number | boolean | null | undefined;
@@ -29,16 +32,18 @@ function cell(v: Cell): string {
 export function renderCsv(reports: ReportModel | ReportModel[]): string {
   const list = Array.isArray(reports) ? reports : [reports];
   const lines = [CSV_COLUMNS.join(',')];
+  const tail = ','.repeat(RESILIENCE_CSV_COLUMNS.length); // the resilience columns, empty on member and total rows
   for (const r of list) {
     for (const m of r.members) {
       lines.push([r.ixp.id, r.period.month, r.currency, 'member', m.asn, m.name, m.category, m.buysTransit, m.bytes, m.bytesReceived,
         m.p95InMbps, m.p95OutMbps, m.p95Mbps, m.transitSaved, m.netSaved, m.portFee, null, m.coverage, m.resolution, m.ports, m.capacityMbps,
-        m.connectedShare, m.transitSavedProjected, m.netSavedProjected, ...peeringCsvCells(r, m.asn)].map(cell).join(','));
+        m.connectedShare, m.transitSavedProjected, m.netSavedProjected, ...peeringCsvCells(r, m.asn)].map(cell).join(',') + tail);
     }
     const x = r.ixp;
     lines.push([x.id, r.period.month, r.currency, 'total', null, x.name, null, null, x.bytes, null,
       x.p95InMbps, x.p95OutMbps, x.p95Mbps, x.transitSaved, x.netSaved, x.portFees, x.localContentShare, x.coverage, x.resolution, r.capacity.ports, r.capacity.capacityMbps,
-      null, x.transitSavedProjected, x.netSavedProjected, ...peeringCsvCells(r)].map(cell).join(','));
+      null, x.transitSavedProjected, x.netSavedProjected, ...peeringCsvCells(r)].map(cell).join(',') + tail);
+    for (const row of resilienceCsvRows(r)) lines.push(CSV_COLUMNS.map((c) => cell(row[c])).join(','));
   }
   return lines.join('\r\n') + '\r\n';
 }
@@ -63,7 +68,7 @@ export function parseReportCsv(text: string): Record<string, string | number | b
   if (f || row.length) { row.push(f); rows.push(row); }
   const [head, ...body] = rows;
   if (!head) return [];
-  const text_cols = new Set(['ixp', 'month', 'currency', 'row', 'name', 'category']);
+  const text_cols = new Set(['ixp', 'month', 'currency', 'row', 'name', 'category', 'kind', 'target', 'start', 'end']);
   return body.filter((r) => r.length > 1).map((r) => Object.fromEntries(head.map((h, i) => {
     const v = r[i] ?? '';
     if (text_cols.has(h)) return [h, v];

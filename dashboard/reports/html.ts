@@ -4,6 +4,7 @@ import { categoryLabel, formatters, partMonthText, shortMonth, STRINGS, STRINGS2
 import type { ReportModel } from './model.ts';
 import { peeringFigureRows, peeringHtml } from './peering.ts';
 import { barChart, esc, hbarChart, lineChart } from './svg.ts';
+import { resilienceHtml } from './resilience.ts';
 
 /** The reports' inline stylesheet (monthly and annual pages share it). */
 export const REPORT_CSS = `body{font:13px/1.45 system-ui,"DejaVu Sans",Arial,sans-serif;color:#222;margin:24px auto;max-width:820px;padding:0 12px}
@@ -50,6 +51,7 @@ ${lineChart(r.series.map((p) => ({ t: p.t, a: p.inBps, b: p.outBps })), { labelA
 ${barChart(r.localContent.trend.map((t) => ({ label: shortMonth(r.lang, t.month), value: t.bytes, line: t.share })), { fmt: f.bytes, title: s.chartMonthly })}</div>
 <div class="fig"><h2>${esc(s.chartSavings)}</h2>
 ${hbarChart(r.members.filter((m) => m.transitSaved > 0).sort((a, b) => b.transitSaved - a.transitSaved).slice(0, 15).map((m) => ({ label: m.name, value: m.transitSaved })), { fmt: f.money, title: s.chartSavings })}</div>
+${resilienceHtml(r)}
 <h2>${esc(s.members)}</h2>
 <table data-testid="members"><tr><th>${esc(s.member)}</th><th class="n">ASN</th><th>${esc(s.category)}</th><th>${esc(s.buysTransit)}</th><th class="n">${esc(s2.bytesSent)}</th><th class="n">${esc(s2.bytesReceived)}</th><th class="n">${esc(s2.connected)}</th><th class="n">P95</th><th class="n">${esc(s.savedGross)}</th><th class="n">${esc(s.savedNet)}</th><th class="n">${esc(s.coverage)}</th><th class="n">${esc(s.resolution)}</th></tr>
 ${members}

@@ -298,3 +298,59 @@ export const STRINGS_PEERING = {
 export function fill(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
 }
+
+/** The resilience section's labels and method (dashboard/reports/resilience.ts). */
+export const RESILIENCE_STRINGS: Record<ReportLang, {
+  title: string; start: string; end: string; duration: string; localTraffic: string; avgRate: string; coverage: string; ongoing: string;
+  noOutage: string; target: string; kind: string; median: string; loss: string; rounds: string; local: string; international: string; localRef: string;
+  routers: (n: number) => string; summary: (n: number, duration: string, bytes: string) => string; method: string;
+  latencyHeadline: (local: string, ref: string, intl: string, coverage: string) => string;
+}> = {
+  en: {
+    title: 'Resilience: international outages and latency', start: 'Start', end: 'End', duration: 'Duration', localTraffic: 'Local traffic meanwhile',
+    avgRate: 'Average rate', coverage: 'Coverage', ongoing: 'ongoing', noOutage: 'No international outage this month.', target: 'Target', kind: 'Kind',
+    median: 'Median RTT', loss: 'Loss', rounds: 'Rounds', local: 'Local (members\' routers)', international: 'international', localRef: 'local reference',
+    routers: (n) => `${n} router${n === 1 ? '' : 's'}`,
+    latencyHeadline: (l, ref, i, c) => `Median latency to members' routers across the IXP: ${l}, against ${i} to ${ref} abroad (latency coverage ${c}).`,
+    summary: (n, d, b) => (n === 0 ? 'The international link stayed up all month (no outage seen by the probes).'
+      : `${n} international outage${n === 1 ? '' : 's'} (${d} in all): members kept exchanging ${b} over the IXP meanwhile.`),
+    method: 'fping rounds from the collector to members\' routers and to named references. An international outage is a run of rounds in which every ' +
+      'international reference was silent while members\' routers answered; each edge is known to within one round interval. The local traffic ' +
+      'meanwhile is the bytes members\' ports sent into the exchange over the outage (5-minute windows cut by its edges counted pro rata), with ' +
+      'the port-time coverage of those windows; the average rate is over the measured time. Latency: "local" is the median over members\' routers ' +
+      'of each router\'s month median (the median of its hourly medians of every RTT), loss over every ping sent; each reference likewise, its ' +
+      'coverage being its rounds over one round per interval of the elapsed month. Outages are found from per-round rows, kept 35 days by default.',
+  },
+  fr: {
+    title: 'Résilience : coupures internationales et latence', start: 'Début', end: 'Fin', duration: 'Durée', localTraffic: 'Trafic local pendant ce temps',
+    avgRate: 'Débit moyen', coverage: 'Couverture', ongoing: 'en cours', noOutage: 'Aucune coupure internationale ce mois-ci.', target: 'Cible', kind: 'Type',
+    median: 'RTT médian', loss: 'Pertes', rounds: 'Tours', local: 'Local (routeurs des membres)', international: 'international', localRef: 'référence locale',
+    routers: (n) => `${n} routeur${n === 1 ? '' : 's'}`,
+    latencyHeadline: (l, ref, i, c) => `Latence médiane vers les routeurs des membres via l'IXP : ${l}, contre ${i} vers ${ref} à l'étranger (couverture de la latence ${c}).`,
+    summary: (n, d, b) => (n === 0 ? 'Le lien international est resté disponible tout le mois (aucune coupure vue par les sondes).'
+      : `${n} coupure${n === 1 ? '' : 's'} internationale${n === 1 ? '' : 's'} (${d} au total) : les membres ont continué d'échanger ${b} via l'IXP pendant ce temps.`),
+    method: 'Tours fping depuis le collecteur vers les routeurs des membres et des références nommées. Une coupure internationale est une suite de tours ' +
+      'où toutes les références internationales restent muettes alors que les routeurs des membres répondent ; chaque bord est connu à un intervalle ' +
+      'de tour près. Le trafic local pendant ce temps est le volume envoyé par les ports des membres dans l\'IXP pendant la coupure (fenêtres de ' +
+      '5 minutes coupées par ses bords comptées au prorata), avec la couverture port-temps de ces fenêtres ; le débit moyen porte sur le temps mesuré. ' +
+      'Latence : « local » est la médiane, sur les routeurs des membres, de la médiane mensuelle de chaque routeur (médiane de ses médianes horaires ' +
+      'de tous les RTT), pertes sur tous les pings envoyés ; chaque référence de même, sa couverture étant ses tours sur un tour par intervalle du mois ' +
+      'écoulé. Les coupures sont trouvées à partir des lignes par tour, gardées 35 jours par défaut.',
+  },
+  pt: {
+    title: 'Resiliência: falhas internacionais e latência', start: 'Início', end: 'Fim', duration: 'Duração', localTraffic: 'Tráfego local entretanto',
+    avgRate: 'Débito médio', coverage: 'Cobertura', ongoing: 'em curso', noOutage: 'Nenhuma falha internacional este mês.', target: 'Destino', kind: 'Tipo',
+    median: 'RTT mediano', loss: 'Perdas', rounds: 'Rondas', local: 'Local (routers dos membros)', international: 'internacional', localRef: 'referência local',
+    routers: (n) => `${n} router${n === 1 ? '' : 's'}`,
+    latencyHeadline: (l, ref, i, c) => `Latência mediana para os routers dos membros através do IXP: ${l}, contra ${i} para ${ref} no estrangeiro (cobertura da latência ${c}).`,
+    summary: (n, d, b) => (n === 0 ? 'A ligação internacional esteve disponível todo o mês (nenhuma falha vista pelas sondas).'
+      : `${n} falha${n === 1 ? '' : 's'} internaciona${n === 1 ? 'l' : 'is'} (${d} no total): os membros continuaram a trocar ${b} pelo IXP entretanto.`),
+    method: 'Rondas fping a partir do coletor para os routers dos membros e referências nomeadas. Uma falha internacional é uma sequência de rondas em que ' +
+      'todas as referências internacionais ficaram em silêncio enquanto os routers dos membros respondiam; cada extremo é conhecido com a precisão de um ' +
+      'intervalo de ronda. O tráfego local entretanto é o volume enviado pelas portas dos membros para o IXP durante a falha (janelas de 5 minutos ' +
+      'cortadas pelos extremos contadas proporcionalmente), com a cobertura porta-tempo dessas janelas; o débito médio é sobre o tempo medido. ' +
+      'Latência: "local" é a mediana, sobre os routers dos membros, da mediana mensal de cada router (mediana das medianas horárias de todos os RTT), ' +
+      'perdas sobre todos os pings enviados; cada referência da mesma forma, sendo a cobertura as suas rondas sobre uma ronda por intervalo do mês ' +
+      'decorrido. As falhas são encontradas nas linhas por ronda, guardadas 35 dias por omissão.',
+  },
+};

@@ -4,10 +4,12 @@
 import type { IxpConfig } from '../../collector/config/types.ts';
 import type { Reader } from '../readers/reader.ts';
 import type { PeeringReader } from '../readers/peering.ts';
+import type { LatencyReader } from '../readers/latency.ts';
 import { loadReportInput } from './data.ts';
 import { growthReason, headlines, methodTexts, partMonthText } from './i18n.ts';
 import { computeReport, type GrowthFigure, type ReportLang, type ReportMember, type ReportModel } from './model.ts';
 import { loadPeeringSection, peeringHeadlines } from './peering.ts';
+import { readLatencyMonth, resilienceHeadlines, resilienceSection, sectionEnd, windowTraffic } from './resilience.ts';
 
 /** A growth figure with its reason in the report's language when it is not comparable. */
 function withReason(g: GrowthFigure, lang: ReportLang): GrowthFigure {
@@ -33,11 +35,18 @@ export interface BuildReportOptions {
   members: ReportMember[];
   /** The sFlow matrix (the IPv6 share and measured local content section); none: no such section. */
   peering?: PeeringReader;
+  /** The latency rounds (the resilience section: international outages and latency); none: no such section. */
+  latency?: LatencyReader;
   /** 'YYYY-MM', in the IXP's time zone. */
   month: string;
   lang?: ReportLang;
   /** Epoch ms; figures of a month in progress stop here. Default Date.now(). */
   now?: number;
+}
+
+/** The resilience section of a month through a latency reader. */
+async function resilience(reader: LatencyReader, ixp: string, o: Parameters<typeof resilienceSection>[1]) {
+  return resilienceSection(await readLatencyMonth(reader, ixp, o.from, sectionEnd(o)), o);
 }
 
 /** Builds one IXP's monthly report. */
@@ -56,8 +65,10 @@ export async function buildReport(o: BuildReportOptions): Promise<ReportModel> {
     lang,
     method: { ...methodTexts(lang), partMonth: partMonthText(lang), sources, resolution: figures.ixp.resolution },
     generatedAt: new Date(now).toISOString(),
+    // The traffic during an outage: the one call to re-wire when the report reads traffic another way.
+    resilience: o.latency ? await resilience(o.latency, ixp.id, { from: input.from, to: input.to, now, lang, trafficBytes: (a, b) => windowTraffic(input.ixpWindows, a, b) }) : null,
   };
-  return { ...base, headlines: [...headlines(base), ...peeringHeadlines(base)] };
+  return { ...base, headlines: [...headlines(base), ...peeringHeadlines(base), ...resilienceHeadlines(base)] };
 }
 
 /** The JSON contract: one report, or `{reports: [...]}` for several IXPs. */

@@ -124,6 +124,8 @@ export interface ReportModel {
   capacityForecasts?: PortForecast[];
   /** sFlow (reports/peering.ts): the IPv6 share and the measured local content share; absent without sFlow data. */
   peering?: PeeringSection;
+  /** International outages with the local traffic kept meanwhile, and the month's latency (resilience.ts); null without latency rounds. */
+  resilience?: import('./resilience.ts').ResilienceSection | null;
   /** Sentences ready to paste into an annual impact report, in `lang`. */
   headlines: string[];
   generatedAt: string;

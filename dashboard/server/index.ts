@@ -13,6 +13,8 @@ import { createInfluxPeeringReader, createSqlitePeeringReader, type PeeringReade
 import { createApp } from './app.ts';
 import { reportRoutes } from './routes/report.ts';
 import { latencyRoutes } from './routes/latency.ts';
+import { createInfluxLatencyReader } from '../readers/latency-influxql.ts';
+import { createSqliteLatencyReader, type LatencyReader } from '../readers/latency.ts';
 import { peeringRoutes } from './routes/peering.ts';
 import { resolveMembers } from '../../collector/members/index.ts';
 import { createService, type IxpContext, type Service } from './service.ts';
@@ -96,12 +98,15 @@ export function createDashboard(cfg: Config, deps: DashboardDeps = {}) {
       const version = VERSION;
       // The sFlow matrix: the local store's, or InfluxDB's on a central dashboard (dashboard.reader: influxdb).
       const peering = db ? createSqlitePeeringReader(db) : reader.kind === 'influxdb' && cfg.influxdb ? createInfluxPeeringReader(cfg.influxdb) : undefined;
+      // A store from before migration 005 has no latency tables.
+      const hasLatency = db ? !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'latency'").get() : false;
+      const latencyReader = hasLatency ? createSqliteLatencyReader(db!) : reader.kind === 'influxdb' && cfg.influxdb ? createInfluxLatencyReader(cfg.influxdb) : undefined;
       const app = createApp({
         service, users: deps.users ?? createUserStore(cfg.dashboard.usersFile), readerKind: reader.kind,
         trustProxy: cfg.dashboard.trustProxy, webDir: deps.webDir, version, log, now: deps.now,
         publicTtl: cfg.dashboard.publicCacheSeconds,
         // The monthly impact report (GET /api/ixps/:ixp/report), then any further routers.
-        routes: [reportRouter(peering), latencyRouter, peeringRouter(peering), ...(deps.routes ?? [])].map((make) => (h) => make({ ...h, service, db, ixps, cfg })),
+        routes: [reportRouter(peering, latencyReader), latencyRouter(latencyReader), peeringRouter(peering), ...(deps.routes ?? [])].map((make) => (h) => make({ ...h, service, db, ixps, cfg })),
       });
       const listen = deps.listen ?? cfg.dashboard.listen ?? '0.0.0.0:3000';
       const i = listen.lastIndexOf(':');
@@ -141,12 +146,13 @@ export interface RouteHooks {
 }
 
 /** Mounts the report route: over the local store the registry names the members (with their sources), else what the collectors forwarded. */
-function reportRouter(peering: PeeringReader | undefined) {
+function reportRouter(peering: PeeringReader | undefined, latency: LatencyReader | undefined) {
   return (h: RouteHooks) => reportRoutes({
     principal: h.principal,
     now: h.now,
     service: h.service,
     peering: (id) => (peering?.kind === 'influxdb' || id === h.ixps[0]?.ixp.id ? peering : undefined),
+    latency: (id) => (h.service.reader.kind === 'influxdb' || id === h.ixps[0]?.ixp.id ? latency : undefined),
     members: (id) => {
       const c = h.service.ctx(id)!;
       if (h.db && id === h.ixps[0]?.ixp.id) {
@@ -187,11 +193,15 @@ function registryMembers(cfg: Config, db: Database.Database, now: number, log: L
   }
 }
 
-/** Mounts the latency routes (collector/latency's tables) over the dashboard's own store handle. */
-function latencyRouter(h: RouteHooks) {
-  // The store holds the data of the config's own IXP only (the first context); a store from before migration 005 has no latency tables.
-  const has = h.db ? !!h.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'latency'").get() : false;
-  return latencyRoutes({ principal: h.principal, now: h.now, ixps: h.ixps, db: (id) => (has && id === h.ixps[0]?.ixp.id ? h.db : undefined) });
+/**
+ * Mounts the latency routes: over InfluxDB's ixp_latency for every IXP when the dashboard reads InfluxDB, else over
+ * the dashboard's own store handle (its own IXP only).
+ */
+function latencyRouter(reader: LatencyReader | undefined) {
+  return (h: RouteHooks) => latencyRoutes({
+    principal: h.principal, now: h.now, ixp: (id) => h.service.ctx(id),
+    reader: (id) => (h.service.reader.kind === 'influxdb' || id === h.ixps[0]?.ixp.id ? reader : undefined),
+  });
 }
 
 /**

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../dashboard/server/app.ts';
+import { latencyRoutes } from '../../dashboard/server/routes/latency.ts';
 import { createService } from '../../dashboard/server/service.ts';
 import { createUserStore, hashPassword, saveUsers } from '../../dashboard/server/users.ts';
 import { createSqliteReader } from '../../dashboard/readers/sqlite.ts';
@@ -34,14 +35,12 @@ beforeAll(async () => {
   const storeFile = path.join(dir, 'store.db');
   await writeFixture(storeFile, Date.now(), 2, true);
   db = new Database(storeFile, { readonly: true, fileMustExist: true });
-  const service = createService({
-    reader: createSqliteReader(db),
-    ixps: [
-      // Launched with the data set, so "since launch" covers days, not a year of empty months.
-      { ixp: { ...IXP, launched: new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10) }, members: MEMBERS, publicMembers: false, ifAlias: true, pollInterval: 300 },
-      { ixp: IXP2, members: [], publicMembers: false, ifAlias: true, pollInterval: 300 },
-    ],
-  });
+  const ixps = [
+    // Launched with the data set, so "since launch" covers days, not a year of empty months.
+    { ixp: { ...IXP, launched: new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10) }, members: MEMBERS, publicMembers: false, ifAlias: true, pollInterval: 300 },
+    { ixp: IXP2, members: [], publicMembers: false, ifAlias: true, pollInterval: 300 },
+  ];
+  const service = createService({ reader: createSqliteReader(db), ixps });
   const hash = await hashPassword(PASSWORD);
   const usersFile = path.join(dir, 'users.json');
   saveUsers(usersFile, [
@@ -50,10 +49,14 @@ beforeAll(async () => {
     { username: 'operator', role: 'operator', ixp: IXP.id, hash },
     { username: 'reporter', role: 'reporter', hash },
   ]);
-  // The peering route over the same store, as serve mounts it (the overview and impact pages ask it for the sFlow figures).
+  // The peering and latency routes over the same store, as serve mounts them (the overview, impact and member pages
+  // ask them for the sFlow and latency figures).
   const peering = createSqlitePeeringReader(db);
   const app = createApp({ service, users: createUserStore(usersFile), readerKind: 'sqlite', loginLimit: 100,
-    routes: [({ principal, now }) => peeringRoutes({ principal, now, peering: (id) => (id === IXP.id ? peering : undefined), ixp: (id) => service.ctx(id) })] });
+    routes: [
+      ({ principal, now }) => peeringRoutes({ principal, now, peering: (id) => (id === IXP.id ? peering : undefined), ixp: (id) => service.ctx(id) }),
+      (h) => latencyRoutes({ ...h, ixps, db: (id) => (id === IXP.id ? db : undefined) }),
+    ] });
   const port = await freeTcpPort();
   server = await new Promise<Server>((resolve) => { const s = app.listen(port, '127.0.0.1', () => resolve(s)); });
   base = `http://127.0.0.1:${port}`;

@@ -4,6 +4,7 @@
 import { Router, type Request } from 'express';
 import type { Service } from '../service.ts';
 import type { PeeringReader } from '../../readers/peering.ts';
+import type { LatencyReader } from '../../readers/latency.ts';
 import {
   buildAnnualReport, buildReport, isMonth, monthOf, monthRange, renderAnnualCsv, renderAnnualHtml, renderCsv, renderHtml, renderJson, renderPdf, type ReportLang, type ReportMember,
 } from '../../reports/index.ts';
@@ -16,6 +17,8 @@ export interface ReportRouteDeps {
   service: Pick<Service, 'ctx' | 'reader'>;
   /** The sFlow matrix of an IXP, when the dashboard reads one (the report's sFlow section). */
   peering?(id: string): PeeringReader | undefined;
+  /** The latency rounds of an IXP, when the dashboard reads them (the report's resilience section). */
+  latency?(id: string): LatencyReader | undefined;
   /** The members a report names (the registry over the local store; what the collector forwarded centrally). */
   members(id: string): ReportMember[];
   now: () => number;
@@ -53,7 +56,7 @@ export function reportRoutes(d: ReportRouteDeps): Router {
     // Default: the last complete month.
     const month = one(req.query.month, 'month') ?? monthOf(monthRange(monthOf(d.now(), tz), tz).from - 1, tz);
     if (!isMonth(month)) throw new PeriodError(`month: expected YYYY-MM (got ${JSON.stringify(month).slice(0, 40)})`);
-    const src = { reader: d.service.reader, ixp: cfg.ixp, members: d.members(cfg.ixp.id), peering: d.peering?.(cfg.ixp.id), lang, now: d.now() };
+    const src = { reader: d.service.reader, ixp: cfg.ixp, members: d.members(cfg.ixp.id), peering: d.peering?.(cfg.ixp.id), latency: d.latency?.(cfg.ixp.id), lang, now: d.now() };
     if (yearText !== undefined) {
       const annual = await buildAnnualReport({ ...src, year: Number(yearText) });
       res.set('Content-Type', TYPES[format]);

@@ -1,7 +1,8 @@
 // Reporters' impact overview: every IXP side by side for a month (traffic kept local, growth,
 // savings, local content share from port counters and, where sFlow runs, measured from the peer-to-peer matrix,
-// and the IPv6 share), with CSV/JSON export and a printable layout. IXP names are text only.
-import type { ImpactResponse, ImpactRow, PeeringResponse } from '../../api.ts';
+// the IPv6 share, and each IXP's local and international latency), with CSV/JSON export and a printable layout.
+// IXP names are text only.
+import type { ImpactResponse, ImpactRow, LatencySummaryResponse, PeeringResponse } from '../../api.ts';
 import { apiUrl, get } from './api.ts';
 import { el, replace } from './dom.ts';
 import { bytes, mbps, money, month, pct, signedPct } from './format.ts';
@@ -9,9 +10,17 @@ import { lang, t } from './i18n.ts';
 import { drawImpact } from './impact-chart.ts';
 import { card, chartCard, coverageBadge, notice, startPage, type Ctx } from './shell.ts';
 import { loadPeering, sflowCoverage, sflowCoverageShort, shareWithError } from './sflow-figures.ts';
+import { latencyImpactCard, loadLatencySummary } from './latency-panels.ts';
 
-/** The impact answer and, per IXP, its sFlow answer for the same month (null: no sFlow data, or not visible). */
-interface Data { impact: ImpactResponse; peering: Map<string, PeeringResponse | null> }
+/**
+ * The impact answer, per IXP its sFlow answer for the same month (null: no sFlow data, or not visible), and each
+ * IXP's latency of the month.
+ */
+interface Data {
+  impact: ImpactResponse;
+  peering: Map<string, PeeringResponse | null>;
+  latency: { ixp: string; name: string; summary: LatencySummaryResponse | null }[];
+}
 
 function prevMonth(ym: string): string {
   const [y, m] = ym.split('-').map(Number);
@@ -143,6 +152,7 @@ function render(ctx: Ctx, d: Data, main: HTMLElement): void {
         el('li', {}, el('strong', {}, t('impact.col.ipv6'), ': '), t('impact.ipv6.note'))),
     ]),
     r.ixps.length ? chart.card : null,
+    latencyImpactCard(r.month, d.latency),
     r.ixps.length ? reportForm(r) : null);
   if (r.ixps.length) drawImpact(chart.canvas, r, month(prevMonth(r.month), true), month(r.month, true));
 }
@@ -152,7 +162,11 @@ void startPage<Data>({
   load: async (ctx) => {
     const m = ctx.params.get('month');
     const impact = await get<ImpactResponse>('/impact', { month: m && /^\d{4}-\d{2}$/.test(m) ? m : undefined });
-    const peering = new Map(await Promise.all(impact.ixps.map(async (x) => [x.ixp, await loadPeering(x.ixp, impact.month)] as const)));
-    return { impact, peering };
+    const [peering, latency] = await Promise.all([
+      Promise.all(impact.ixps.map(async (x) => [x.ixp, await loadPeering(x.ixp, impact.month)] as const)).then((e) => new Map(e)),
+      // Each IXP's latency of the month, beside its impact figures (IXPs without latency are left out of that panel).
+      Promise.all(impact.ixps.map(async (x) => ({ ixp: x.ixp, name: x.name, summary: await loadLatencySummary(x.ixp, 1, impact.month) }))),
+    ]);
+    return { impact, peering, latency };
   },
 });

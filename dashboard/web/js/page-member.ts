@@ -1,6 +1,6 @@
 // One member: its figures, its ports, its traffic and its monthly 95th percentile and savings
 // history. Member names and ifAlias are untrusted text: inserted as text nodes only.
-import type { MemberDetailResponse, PortInfo } from '../../api.ts';
+import type { MemberDetailResponse, MemberLatencyResponse, PortInfo } from '../../api.ts';
 import { get, HttpError, seg } from './api.ts';
 import { el, replace } from './dom.ts';
 import { figureGrid } from './figures.ts';
@@ -11,6 +11,7 @@ import { categoryLabelOf } from './labels.ts';
 import { statusDotOf } from './status-dot.ts';
 import { card, chartCard, coverageBadge, pageHref, periodQuery, portHref, startPage, stepFor, type Ctx } from './shell.ts';
 import { drawTraffic } from './traffic-chart.ts';
+import { loadMemberLatency, memberLatencyCard } from './latency-panels.ts';
 
 function asnOf(ctx: Ctx): number {
   const p = Number(ctx.params.get('asn'));
@@ -18,10 +19,17 @@ function asnOf(ctx: Ctx): number {
   return ctx.session.asns?.[0] ?? NaN;
 }
 
-async function load(ctx: Ctx): Promise<MemberDetailResponse> {
+type Data = MemberDetailResponse & { latency: MemberLatencyResponse | null };
+
+async function load(ctx: Ctx): Promise<Data> {
   const asn = asnOf(ctx);
   if (!Number.isFinite(asn)) throw new HttpError(404, 'asn?');
-  return get<MemberDetailResponse>(`/ixps/${seg(ctx.ixp!.id)}/members/${seg(asn)}`, { ...periodQuery(ctx.period, ctx.tz), step: stepFor(ctx.period), months: 12 });
+  const q = periodQuery(ctx.period, ctx.tz);
+  const [d, latency] = await Promise.all([
+    get<MemberDetailResponse>(`/ixps/${seg(ctx.ixp!.id)}/members/${seg(asn)}`, { ...q, step: stepFor(ctx.period), months: 12 }),
+    loadMemberLatency(ctx.ixp!.id, asn, { ...q }),
+  ]);
+  return { ...d, latency };
 }
 
 function portsTable(ctx: Ctx, ports: PortInfo[]): HTMLElement {
@@ -41,11 +49,12 @@ function portsTable(ctx: Ctx, ports: PortInfo[]): HTMLElement {
       el('td', { class: 'num' }, bps(p.outBps)))))));
 }
 
-function render(ctx: Ctx, d: MemberDetailResponse, main: HTMLElement): void {
+function render(ctx: Ctx, d: Data, main: HTMLElement): void {
   const m = d.member;
   const cur = d.currency;
   const traffic = chartCard(t('member.traffic'), 'chart-member-traffic');
   const history = chartCard(t('member.history'), 'chart-member-history');
+  const latency = memberLatencyCard(ctx, d.latency);
   replace(main,
     el('div', { class: 'member-head' },
       el('a', { href: pageHref(ctx, 'members'), class: 'back', 'data-testid': 'back-members' }, `\u2190 ${t('nav.members')}`),
@@ -67,9 +76,11 @@ function render(ctx: Ctx, d: MemberDetailResponse, main: HTMLElement): void {
     traffic.card,
     history.card,
     card(t('member.ports'), [portsTable(ctx, d.ports),
-      el('p', { class: 'fig-note' }, d.ports.length ? `${t('banner.lastPoll', { time: dateTime(Math.max(...d.ports.map((p) => p.lastSeen ?? 0)) || null, ctx.tz) })}` : '')]));
+      el('p', { class: 'fig-note' }, d.ports.length ? `${t('banner.lastPoll', { time: dateTime(Math.max(...d.ports.map((p) => p.lastSeen ?? 0)) || null, ctx.tz) })}` : '')]),
+    latency?.card ?? null);
   drawTraffic(traffic.canvas, d.series, ctx.tz, d.period.from, d.period.to);
   drawHistory(history.canvas, d.history, cur);
+  latency?.draw();
 }
 
 /** Net saving, the projection while the period is in progress, and the connected share when the member was not there throughout. */
@@ -82,7 +93,7 @@ function memberSavedSub(m: MemberDetailResponse['member'], cur: string, elapsed:
   return parts.join(' \u00b7 ');
 }
 
-void startPage<MemberDetailResponse>({
+void startPage<Data>({
   id: 'member', title: (_c, d) => (d ? t('member.titleOf', { name: d.member.name }) : t('member.title')),
   needsIxp: true, period: true, refresh: true, load, render,
 });

@@ -1,6 +1,6 @@
 // The IXP overview: banner (traffic now, ports up, freshness), the aggregate in/out graph, and the
 // period's figures with methodology notes and coverage. API text goes in as text only.
-import type { PeeringResponse, SummaryResponse, TrafficResponse } from '../../api.ts';
+import type { LatencySummaryResponse, PeeringResponse, SummaryResponse, TrafficResponse } from '../../api.ts';
 import { get, seg } from './api.ts';
 import { el, replace } from './dom.ts';
 import { figureGrid } from './figures.ts';
@@ -10,6 +10,7 @@ import { card, chartCard, startPage, stepFor, type Ctx, periodQuery } from './sh
 import { exchangeIpv6, loadPeering, sflowCoverage, shareWithError } from './sflow-figures.ts';
 import { drawTraffic } from './traffic-chart.ts';
 import { parseDateInput } from './tz.ts';
+import { latencyMonthsCard, loadLatencySummary } from './latency-panels.ts';
 
 interface Data {
   traffic: TrafficResponse;
@@ -18,13 +19,14 @@ interface Data {
   launch: SummaryResponse | null;
   /** The month's sFlow matrix answer (IPv6 share); null without sFlow data or when the API refuses. */
   peering: PeeringResponse | null;
+  latency: LatencySummaryResponse | null;
 }
 
 async function load(ctx: Ctx): Promise<Data> {
   const base = `/ixps/${seg(ctx.ixp!.id)}`;
   const q = periodQuery(ctx.period, ctx.tz);
   const launched = ctx.ixp!.launched ? parseDateInput(ctx.ixp!.launched, ctx.tz) : NaN;
-  const [traffic, summary, month, launch, peering] = await Promise.all([
+  const [traffic, summary, month, launch, peering, latency] = await Promise.all([
     get<TrafficResponse>(`${base}/traffic`, { ...q, step: stepFor(ctx.period) }),
     get<SummaryResponse>(`${base}/summary`, { ...q }),
     get<SummaryResponse>(`${base}/summary`, {}),
@@ -32,8 +34,9 @@ async function load(ctx: Ctx): Promise<Data> {
       ? get<SummaryResponse>(`${base}/summary`, { from: launched, to: Date.now() }).catch(() => null)
       : Promise.resolve(null),
     loadPeering(ctx.ixp!.id),
+    loadLatencySummary(ctx.ixp!.id, 6),
   ]);
-  return { traffic, summary, month, launch, peering };
+  return { traffic, summary, month, launch, peering, latency };
 }
 
 function banner(ctx: Ctx, d: Data): HTMLElement {
@@ -94,7 +97,8 @@ function render(ctx: Ctx, d: Data, main: HTMLElement): void {
         sub: savedMonthSub(d.month) },
       { label: t('fig.savedLaunch'), value: d.launch ? money(d.launch.transitSaved, cur) : '\u2014', testid: 'fig-saved-launch', note: `${t('fig.saved.note')} ${t('pm.partMonth.note')}`, coverage: d.launch ? d.launch.coverage : null, tone: 'money',
         sub: d.launch ? t('fig.net', { amount: money(d.launch.netSaved, cur) }) : undefined },
-    ], 'figures-savings')]));
+    ], 'figures-savings')]),
+    latencyMonthsCard(ctx, d.latency));
   drawTraffic(chart.canvas, d.traffic, ctx.tz, d.traffic.period.from, d.traffic.period.to);
 }
 

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStore, type Store } from '../../../collector/store/index.ts';
 import { latencyRetention, readLatency, readLatencyHourly, readLatencyRounds, readOutages, writeLatencyRound, type LatencyRow } from '../../../collector/store/latency.ts';
 import { advanceCursor } from '../../../collector/store/cursor.ts';
-import { latencyLine } from '../../../collector/forward/lineProtocol.ts';
+import { latencyHourLine, latencyLine, latencyRoundLine } from '../../../collector/forward/lineProtocol.ts';
 import { targetResult } from '../../../collector/latency/rounds.ts';
 
 let dir: string;
@@ -104,4 +104,18 @@ it('ixp_latency line: tags, integer counts, the sorted RTTs as ping1..N, no medi
   expect(latencyLine('mvix', { t: T0, target: '9.9.9.9', kind: 'international', name: 'Quad9', member_asn: null, sent: 2, received: 0,
     loss: 1, median_ms: null, min_ms: null, max_ms: null, rtts: '[]' }))
     .toBe(`ixp_latency,ixp=mvix,kind=international,name=Quad9,target=9.9.9.9 sent=2i,received=0i,loss=1 ${T0}`);
+});
+
+it('ixp_latency_1h line: the hour\'s rollup with the same tags; no RTT fields when nothing came back', () => {
+  expect(latencyHourLine('mvix', { t: T0, target: 'fd99::1', kind: 'member', name: 'Raajje Online', member_asn: 65001, rounds: 12, sent: 60, received: 58,
+    median_ms: 0.45, p10_ms: 0.4, p90_ms: 0.6, min_ms: 0.38, max_ms: 0.9 }))
+    .toBe(`ixp_latency_1h,ixp=mvix,kind=member,member_asn=65001,name=Raajje\\ Online,target=fd99::1 rounds=12i,sent=60i,received=58i,median_ms=0.45,p10_ms=0.4,p90_ms=0.6,min_ms=0.38,max_ms=0.9 ${T0}`);
+  expect(latencyHourLine('mvix', { t: T0, target: '9.9.9.9', kind: 'international', name: 'Quad9', member_asn: null, rounds: 12, sent: 60, received: 0,
+    median_ms: null, p10_ms: null, p90_ms: null, min_ms: null, max_ms: null }))
+    .toBe(`ixp_latency_1h,ixp=mvix,kind=international,name=Quad9,target=9.9.9.9 rounds=12i,sent=60i,received=0i ${T0}`);
+});
+
+it('ixp_latency_round line: what one round saw, per kind of target', () => {
+  expect(latencyRoundLine('mvix', { t: T0, international: 3, international_answered: 0, routers: 20, routers_answered: 19 }))
+    .toBe(`ixp_latency_round,ixp=mvix international=3i,international_answered=0i,routers=20i,routers_answered=19i ${T0}`);
 });
