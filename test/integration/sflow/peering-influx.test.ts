@@ -155,7 +155,7 @@ describe('peering route over the local store and over InfluxDB', () => {
       'switches:', '  - { name: sw1, host: 127.0.0.1, port: 9, snmp: { version: "2c", community: c } }',
       `store: { path: ${JSON.stringify(path.join(tmp, 'absent.db'))} }`,
       `influxdb: { url: "${influx.url}", api: v1, database: central }`,
-      `dashboard: { reader: influxdb, listen: "127.0.0.1:${port}", figuresFile: ${JSON.stringify(path.join(tmp, 'figures.json'))} }`, '',
+      `dashboard: { reader: influxdb, listen: "127.0.0.1:${port}" }`, '',
     ].join('\n'), 'central.yaml', {});
     const dash = createDashboard(cfg, { now: () => NOW, webDir: '/nonexistent', users: { find: () => undefined } });
     try {
