@@ -12,7 +12,9 @@ import type { Config, MemberConfig } from '../collector/config/types.ts';
 import { configureLogging } from '../collector/log.ts';
 import { createStore } from '../collector/store/index.ts';
 import { openDatabase } from '../collector/store/sqlite.ts';
-import { rebuildFigures } from '../collector/store/figures.ts';
+import { attributionOf, rebuildFigures } from '../collector/store/figures.ts';
+import { computePortMonths } from '../collector/store/portMonths.ts';
+import { monthRange } from '../collector/figures/calendar.ts';
 import { syncMeta } from '../collector/store/meta.ts';
 import { resolveMembers } from '../collector/members/index.ts';
 import { createForwarder } from '../collector/forward/index.ts';
@@ -91,7 +93,7 @@ function buildStore(cfg: Config, ports: number): void {
 }
 
 /** The collector's first start over that store: member windows and months from the rollups, and its metadata. */
-async function collectorFigures(cfg: Config): Promise<{ wallMs: number; cpuMs: number; windows: number; months: number }> {
+async function collectorFigures(cfg: Config): Promise<{ wallMs: number; cpuMs: number; windows: number; months: number; portMonthsCpuMs: number }> {
   const db = openDatabase(cfg.store.path);
   try {
     const t0 = performance.now();
@@ -99,7 +101,12 @@ async function collectorFigures(cfg: Config): Promise<{ wallMs: number; cpuMs: n
     const r = await rebuildFigures(db, cfg);
     const c = process.cpuUsage(c0);
     syncMeta(db, { all: true, config: cfg, members: resolveMembers(cfg, { db }) }, NOW);
-    return { wallMs: performance.now() - t0, cpuMs: (c.user + c.system) / 1000, ...r };
+    // What the running month's port months cost when read again (hourly): the month of November so far.
+    const span = { month: '2026-11', ...monthRange('2026-11', 'UTC') };
+    const p0 = process.cpuUsage();
+    computePortMonths(db, span, attributionOf(cfg, db).owner, NOW, 'bench');
+    const p = process.cpuUsage(p0);
+    return { wallMs: performance.now() - t0, cpuMs: (c.user + c.system) / 1000, ...r, portMonthsCpuMs: (p.user + p.system) / 1000 };
   } finally { db.close(); }
 }
 
@@ -277,8 +284,9 @@ try {
     '',
     `The collector's first start over that store (rebuildFigures: ${fig.windows.toLocaleString('en')} member windows and ${fig.months} months of member`,
     `figures from ${(PORTS * DAYS * 288).toLocaleString('en')} port windows): ${(fig.wallMs / 1000).toFixed(1)} s wall, ${(fig.cpuMs / 1000).toFixed(1)} s CPU,`,
-    'in day chunks with the event loop free between them (polling goes on meanwhile). What each closed window costs is in',
-    '"Member figures at the collector" below.',
+    'in chunks with the event loop free between them (polling goes on meanwhile). What each closed window costs is in',
+    `"Member figures at the collector" below; reading the running month's port months again (hourly) costs ${fig.portMonthsCpuMs.toFixed(0)} ms CPU`,
+    `for ${PORTS} ports 20 days into the month.`,
     `On disk: ${disk.perPortWindow.toFixed(1)} bytes per port-window of rollups (all resolutions, indexes included; ${disk.rows.toLocaleString('en')} 5-minute rows),`,
     `and ${(disk.figures / 1e6).toFixed(0)} MB for the member windows, month rows and port months.`,
     '',
