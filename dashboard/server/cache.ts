@@ -38,5 +38,8 @@ export class TtlCache<V> {
     return value;
   }
 
+  /** True when `key` holds a value still fresh at the cache's clock. */
+  fresh(key: string): boolean { const h = this.map.get(key); return !!h && h.until > this.now(); }
+
   clear(): void { this.map.clear(); }
 }

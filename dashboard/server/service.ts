@@ -103,6 +103,7 @@ export function createService(deps: ServiceDeps) {
   const configured = new Set(byId.keys());
   const memberCache = new TtlCache<{ members: DashMember[]; ports: PortState[] }>(500, now);
   const chunkCache = new TtlCache<Chunk>(2000, now);
+  const spanCache = new TtlCache<{ bytes: number; coverage: number }>(500, now);
 
   function ctx(id: string): IxpContext | undefined { return byId.get(id); }
 
@@ -186,9 +187,33 @@ export function createService(deps: ServiceDeps) {
   /** Every month chunk of a period. */
   async function chunks(id: string, p: { from: number; to: number }): Promise<Chunk[]> {
     const c = byId.get(id)!;
+    const pieces = splitByMonth(p.from, p.to, c.ixp.timezone);
+    await prefetch(id, pieces.map((s) => s.from));
     const out: Chunk[] = [];
-    for (const s of splitByMonth(p.from, p.to, c.ixp.timezone)) out.push(await chunk(id, s.from, s.to));
+    for (const s of pieces) out.push(await chunk(id, s.from, s.to));
     return out;
+  }
+
+  /**
+   * The whole months starting at `starts` that are not in memory, read in one query (a year view, a member's history:
+   * one read of month rows instead of one a month) and kept as chunk() keeps them.
+   */
+  async function prefetch(id: string, starts: number[]): Promise<void> {
+    const c = byId.get(id)!;
+    const t = now();
+    const want = new Map<string, { from: number; to: number; key: string }>();
+    for (const from of starts) {
+      const m = monthOf(from, c.ixp.timezone);
+      const r = monthRange(m, c.ixp.timezone);
+      const key = `${id}|${r.from}|${r.to}`;
+      if (r.from === from && r.from <= t && !chunkCache.fresh(key)) want.set(m, { ...r, key });
+    }
+    if (want.size < 2) return;
+    const rows = await reader.monthRows(id, [...want.keys()]);
+    for (const [m, r] of want) {
+      const ch = monthChunk(rows.filter((x) => x.month === m), r);
+      void chunkCache.get(r.key, r.to > t - 600_000 ? 30_000 : 60_000, async () => ch);
+    }
   }
 
   /** Whether a period is over at `now`, and the share of it elapsed. */
@@ -206,9 +231,11 @@ export function createService(deps: ServiceDeps) {
       const ch = await chunk(id, span.from, span.to);
       return { bytes: ch.ixp.bytes, coverage: ch.ixp.coverage };
     }
-    // A piece (the like-for-like span of an earlier month): the IXP's own windows are enough.
-    const samples = (await reader.memberWindowRows(id, [0], span.from, span.to)).get(0) ?? [];
-    return { bytes: bytesOf(samples, 'in'), coverage: coverage(samples, (Math.min(span.to, now()) - span.from) / 1000) };
+    // A piece (the like-for-like span of an earlier month, its end on the 5-minute grid): the IXP's own windows, kept 60 s.
+    return spanCache.get(`${id}|${span.from}|${span.to}`, 60_000, async () => {
+      const samples = (await reader.memberWindowRows(id, [0], span.from, span.to)).get(0) ?? [];
+      return { bytes: bytesOf(samples, 'in'), coverage: coverage(samples, (Math.min(span.to, now()) - span.from) / 1000) };
+    });
   }
 
   /** Growth of month `month` over `earlier`, like with like (the same elapsed span while `month` is in progress). */
@@ -418,6 +445,10 @@ export function createService(deps: ServiceDeps) {
       const history: MonthFigures[] = [];
       const tz = c.ixp.timezone;
       let month = monthOf(now(), tz);
+      // The history's months in one read of month rows.
+      const starts: number[] = [];
+      for (let i = 0, m = month; i < months; i++) { const r = monthRange(m, tz); starts.push(r.from); m = monthOf(r.from - 1, tz); }
+      await prefetch(id, starts);
       for (let i = 0; i < months; i++) {
         const r = monthRange(month, tz);
         if (r.from > now()) break;
@@ -503,7 +534,7 @@ export function createService(deps: ServiceDeps) {
     /** Reads the IXPs the reader describes (central dashboards; see refresh()). */
     refresh,
 
-    clearCache(): void { memberCache.clear(); chunkCache.clear(); },
+    clearCache(): void { memberCache.clear(); chunkCache.clear(); spanCache.clear(); },
   };
 }
 
