@@ -4,42 +4,19 @@
 // during an outage), the `ixp` tag picking the IXP.
 // Never writes; never logs credentials.
 import type { InfluxConfig } from '../../collector/config/types.ts';
-import { resolveSecret } from '../../collector/config/secrets.ts';
 import { findOutages, trafficDuring, type RateInterval, type RoundSummary } from '../../collector/latency/outages.ts';
 import { type LatencyHourly, type LatencyRow, type TargetKind } from '../../collector/store/latency.ts';
-import { InfluxReadError, lit } from './influxql.ts';
+import { createInfluxQuery, lit, type InfluxSeries } from './influxql.ts';
 import { medianGap, type LatencyReader, type LatencyPort } from './latency.ts';
 
-interface Series { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }
+type Series = InfluxSeries;
 
 const HOUR = 3_600_000;
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** Creates the latency reader for the InfluxDB of `cfg` (database, or bucket through the v1 compatibility API). */
 export function createInfluxLatencyReader(cfg: InfluxConfig, opts: { fetch?: typeof fetch; timeoutMs?: number } = {}): LatencyReader {
-  const f = opts.fetch ?? fetch;
-  const base = cfg.url.replace(/\/+$/, '');
-  const db = cfg.database ?? cfg.bucket ?? 'ixmeter';
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-  if (cfg.token !== undefined) headers.authorization = `Token ${resolveSecret(cfg.token, 'influxdb.token')}`;
-  else if (cfg.username) headers.authorization = `Basic ${Buffer.from(`${cfg.username}:${cfg.password === undefined ? '' : resolveSecret(cfg.password, 'influxdb.password')}`).toString('base64')}`;
-
-  async function query(q: string): Promise<Series[]> {
-    const body = new URLSearchParams({ q, db, epoch: 'ms' });
-    if (cfg.retentionPolicy) body.set('rp', cfg.retentionPolicy);
-    let res: Response;
-    try {
-      res = await f(`${base}/query`, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? 120_000) });
-    } catch (err) {
-      throw new InfluxReadError(`InfluxDB ${base}: ${(err as Error).message}`);
-    }
-    const text = await res.text();
-    let json: { results?: { error?: string; series?: Series[] }[]; error?: string };
-    try { json = JSON.parse(text); } catch { throw new InfluxReadError(`InfluxDB ${base}: HTTP ${res.status}, not JSON`); }
-    const err = json.error ?? json.results?.[0]?.error;
-    if (!res.ok || err) throw new InfluxReadError(`InfluxDB ${base}: HTTP ${res.status}: ${String(err ?? '').slice(0, 200)}`);
-    return json.results?.[0]?.series ?? [];
-  }
+  const query = createInfluxQuery(cfg, opts);
 
   const range = (from: number, to: number): string => `time >= ${Math.trunc(from)}ms AND time < ${Math.trunc(to)}ms`;
   const memberOnly = (asn: number | undefined): string => (asn === undefined ? '' : ` AND "member_asn" = ${lit(String(asn))}`);
