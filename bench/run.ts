@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
-const BENCHMARKS = ['snmp.ts', 'forward.ts', 'dashboard.ts', 'reports.ts', 'capacity.ts', 'latency.ts', 'sflow.ts', 'store-size.ts'];
+const BENCHMARKS = ['snmp.ts', 'forward.ts', 'dashboard.ts', 'reports.ts', 'capacity.ts', 'latency.ts', 'sflow.ts', 'store-size.ts', 'figures.ts'];
 
 const failed: string[] = [];
 for (const name of BENCHMARKS) {
