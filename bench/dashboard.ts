@@ -125,7 +125,7 @@ async function forwardFigures(cfg: Config, ixp: string, influxUrl: string): Prom
   } finally { store.close(); }
 }
 
-/** The ports' 5-minute rollups and last 2 days of rates of a store, as line protocol (tagged as the forwarder tags them). */
+/** The ports' 5-minute, hourly and daily rollups and last 2 days of rates of a store, as line protocol (tagged as the forwarder tags them). */
 async function writePorts(cfg: Config, ixp: string, ports: number, url: string): Promise<number> {
   const from = START;
   const end = Math.floor(NOW / 300_000) * 300_000;
@@ -138,6 +138,9 @@ async function writePorts(cfg: Config, ixp: string, ports: number, url: string):
     n += lines.length;
     lines = [];
   };
+  const db = openDatabase(cfg.store.path, { readonly: true });
+  const coarse = db.prepare(`SELECT r.t, r.in_bps_avg AS i, r.out_bps_avg AS o, r.util_in_max AS ui, r.util_out_max AS uo FROM ports p CROSS JOIN rollups r
+    WHERE p.name = ? AND r.port_id = p.id AND r.res = ? ORDER BY r.ts`);
   const value = (p: number, t: number, dir: number) => Math.round((20 + (p % 17) * 30 + dir * 7) * 1e6 * (1 + 0.6 * Math.sin((2 * Math.PI * (t % DAY)) / DAY)) * (1 + (t - START) / (DAYS * DAY) * 0.3));
   for (let p = 0; p < ports; p++) {
     const tags = `ixp=${ixp},member=Member\\ ${Math.floor(p / 4)},member_asn=${64600 + Math.floor(p / 4)},port=et${p},switch=${SW}`;
@@ -148,10 +151,17 @@ async function writePorts(cfg: Config, ixp: string, ports: number, url: string):
       if (lines.length >= 50_000) await flush();
     }
     for (let t = NOW - 2 * DAY; t <= NOW; t += 60_000) lines.push(`ixp_port,${tags} in_bps=${(20 + (p % 17) * 30) * 1e6},out_bps=${(27 + (p % 17) * 30) * 1e6},oper_up=t,speed_mbps=10000 ${t}`);
+    // The store's hourly and daily rollups, as the forwarder sends them (ixp_port_1h, ixp_port_1d).
+    for (const [res, m] of [[3600, 'ixp_port_1h'], [86400, 'ixp_port_1d']] as const) {
+      for (const r of coarse.iterate(`et${p}`, res) as IterableIterator<{ t: number; i: number; o: number; ui: number; uo: number }>) {
+        lines.push(`${m},${tags} in_bps_avg=${r.i},out_bps_avg=${r.o},in_bps_max=${r.i},out_bps_max=${r.o},util_in_max=${r.ui},util_out_max=${r.uo},oper_up_share=1,coverage=1 ${r.t}`);
+        if (lines.length >= 50_000) await flush();
+      }
+    }
   }
+  db.close();
   lines.push(`ixp_poll,ixp=${ixp},switch=${SW} duration_ms=300,ok=t,ports=${ports}i ${NOW}`);
   await flush();
-  void cfg;
   return n;
 }
 
@@ -271,7 +281,7 @@ try {
     `Data: one IXP of ${PORTS} ports (${PORTS / 4} members × 4 ports), ${DAYS} days of 5-minute rollups in SQLite (with the hourly and daily`,
     `rollups and 2 days of 1-minute raw rates), its member figures computed as its collector computes them at a first start;`,
     `a central InfluxDB 1.6.7 with that IXP and ${SMALL} IXPs of 20 ports, a year each: the figures and metadata through the real forwarder,`,
-    `the ports' ixp_port_5m and ixp_port as line protocol (${points.toLocaleString('en')} points in all). The central dashboard's config is only`,
+    `the ports' ixp_port_5m, ixp_port_1h, ixp_port_1d and ixp_port as line protocol (${points.toLocaleString('en')} points in all). The central dashboard's config is only`,
     '`influxdb` and `dashboard` (no IXP config file).',
     `Each view: the first request after a first-ever start of the dashboard (nothing in memory), then the median and p95 of ${REQUESTS}`,
     'sequential warm requests (admin login, so no public response cache). The overview is summary + traffic + now in parallel,',

@@ -121,7 +121,7 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string; timezone?: st
   const getWriter = () => (writer ??= createInfluxWriter(cfg, { env: deps.env, gzipThreshold: deps.gzipThreshold }));
 
   /** The series key of a port's point in `measurement` (tags sorted; `res` for coarse imported history), cached. */
-  const portSeries = (measurement: 'ixp_port' | 'ixp_port_5m' | 'ixp_port_hist', sw: string, port: string, t: number, res?: number): string => {
+  const portSeries = (measurement: 'ixp_port' | 'ixp_port_5m' | 'ixp_port_hist' | 'ixp_port_1h' | 'ixp_port_1d', sw: string, port: string, t: number, res?: number): string => {
     const m = deps.tagsFor?.(sw, port, t);
     const key = `${measurement}\u0000${res ?? ''}\u0000${sw}\u0000${port}` + (m ? `\u0000${m.member_asn ?? ''}\u0000${m.member ?? ''}\u0000${m.category ?? ''}` : '');
     let s = seriesCache.get(key);
@@ -241,11 +241,14 @@ export function createForwarder(cfg: InfluxConfig & { ixp: string; timezone?: st
           for (const r of read.iterate(id, res, sec(t0), sec(to), batchSize - rows) as IterableIterator<Row>) {
             rows++;
             last = { seq, portId: id, t: r[0] };
-            const source: string = r[15];
-            // Imported history coarser than 5 minutes (MRTG's 30 min, 2 h, 1 day) travels at its own resolution, tagged
-            // with it; the hourly and daily rollups of polled data are the local store's own and stay home.
-            if (res !== 300 && source !== 'mrtg') continue;
-            const series = res === 300 ? portSeries('ixp_port_5m', sw, name, r[0]) : portSeries('ixp_port_hist', sw, name, r[0], Math.trunc(res));
+            // 5-minute rows of any source go as ixp_port_5m; imported history coarser than that (MRTG's 30 min, 2 h,
+            // 1 day) at its own resolution, tagged with it, as ixp_port_hist (member figures read it); the hourly and
+            // daily rollups of polled data as ixp_port_1h and ixp_port_1d (a central dashboard's long port charts).
+            const series = res === 300 ? portSeries('ixp_port_5m', sw, name, r[0])
+              : r[15] === 'mrtg' ? portSeries('ixp_port_hist', sw, name, r[0], Math.trunc(res))
+                : res === 3600 ? portSeries('ixp_port_1h', sw, name, r[0])
+                  : res === 86400 ? portSeries('ixp_port_1d', sw, name, r[0]) : undefined;
+            if (series === undefined) continue;
             const l = rollupLine(series, {
               t: r[0], in_bps_avg: r[1], in_bps_max: r[2], out_bps_avg: r[3], out_bps_max: r[4], in_pps_avg: r[5], out_pps_avg: r[6],
               in_errors_avg: r[7], out_errors_avg: r[8], in_discards_avg: r[9], out_discards_avg: r[10], util_in_max: r[11],

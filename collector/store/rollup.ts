@@ -141,7 +141,7 @@ function rollupRates(db: DB, sw: string, from: number, to: number): number {
 /** Windows of `res` in [from, to) from the `src` level: averages weighted by covered time, maxima of maxima. */
 function rollupLevel(db: DB, sw: string, src: number, res: number, from: number, to: number): number {
   const wavg = (f: string) => `sum(${f} * coverage) / nullif(sum(CASE WHEN ${f} IS NULL THEN 0 ELSE coverage END), 0)`;
-  // Read through the `rollups` view (decoded values), written in the compact encoding; these levels stay home (not forwarded).
+  // Read through the `rollups` view (decoded values), written in the compact encoding.
   const sql = `SELECT r.port_id, ${res} AS res, (r.t / ${res * 1000}) * ${res * 1000} AS t,
       ${wavg('in_bps_avg')} AS in_bps_avg, max(in_bps_max) AS in_bps_max, ${wavg('out_bps_avg')} AS out_bps_avg, max(out_bps_max) AS out_bps_max,
       ${wavg('in_pps_avg')} AS in_pps_avg, ${wavg('out_pps_avg')} AS out_pps_avg, ${wavg('in_errors_avg')} AS in_errors_avg,
@@ -153,5 +153,7 @@ function rollupLevel(db: DB, sw: string, src: number, res: number, from: number,
     GROUP BY r.port_id, r.ts / ${res}`;
   let n = 0;
   for (const row of prep(db, sql).all(src, sec(from), sec(to), sw) as Omit<RollupRow, 'source'>[]) n += insertRollup(db, { ...row, source: 'poll' });
+  // The forwarder sends these too (ixp_port_1h, ixp_port_1d): a central dashboard's long port charts read them.
+  logRollups(db, { switch: sw, res, from, to, rows: n });
   return n;
 }

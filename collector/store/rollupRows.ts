@@ -73,7 +73,7 @@ export function insertRollup(db: DB, r: RollupRow): 0 | 1 {
 
 /**
  * Records that windows [from, to) at `res` were written, of one port (`portId`) or of every port of `sw`, `rows` rows:
- * the forwarder sends what these entries name, in their order. Only 5-minute rows and imported history travel.
+ * the forwarder sends what these entries name, in their order.
  */
 export function logRollups(db: DB, e: { switch: string; portId?: number; res: number; from: number; to: number; rows: number }): void {
   if (e.rows > 0) prepared(db).log.run(e.switch, e.portId ?? null, e.res, e.from, e.to, e.rows);

@@ -13,6 +13,11 @@ import type { IxpConfig, MemberConfig, SwitchRoles } from '../../collector/confi
 
 interface Series { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }
 
+/** A port rollup's averaged fields and its maxima, as measurement field → PortRow key. */
+const AVG_FIELDS = [['in_bps_avg', 'inBps'], ['out_bps_avg', 'outBps'], ['in_pps_avg', 'inPps'], ['out_pps_avg', 'outPps'], ['in_errors_avg', 'inErrors'],
+  ['out_errors_avg', 'outErrors'], ['in_discards_avg', 'inDiscards'], ['out_discards_avg', 'outDiscards'], ['oper_up_share', 'operUp']] as const;
+const MAX_FIELDS = [['util_in_max', 'utilIn'], ['util_out_max', 'utilOut']] as const;
+
 /** An InfluxDB error answer or an unreachable server: the message names the server, never the credentials. */
 export class InfluxReadError extends Error {}
 
@@ -236,8 +241,8 @@ export function createInfluxReader(cfg: InfluxConfig, opts: { fetch?: typeof fet
     },
 
     async portSeries(ixp, p, q) {
-      const res = q.res === 0 ? 0 : 300;
-      const where = `"ixp" = ${lit(ixp)} AND "switch" = ${lit(p.switch)} AND "port" = ${lit(p.port)} AND ${range(q.from, q.to)}`;
+      const tags = `"ixp" = ${lit(ixp)} AND "switch" = ${lit(p.switch)} AND "port" = ${lit(p.port)}`;
+      const where = `${tags} AND ${range(q.from, q.to)}`;
       const rows = new Map<number, PortRow>();
       const row = (t: number): PortRow => {
         let r = rows.get(t);
@@ -245,6 +250,7 @@ export function createInfluxReader(cfg: InfluxConfig, opts: { fetch?: typeof fet
         return r;
       };
       const names = ['inBps', 'outBps', 'inPps', 'outPps', 'inErrors', 'outErrors', 'inDiscards', 'outDiscards', 'utilIn', 'utilOut'] as const;
+      let res: number = q.res === 0 ? 0 : q.res === 3600 || q.res === 86400 ? q.res : 300;
       if (res === 0) {
         const s = await query(`SELECT mean("in_bps") AS "inBps", mean("out_bps") AS "outBps", mean("in_pps") AS "inPps", mean("out_pps") AS "outPps", mean("in_errors") AS "inErrors", mean("out_errors") AS "outErrors", mean("in_discards") AS "inDiscards", mean("out_discards") AS "outDiscards", max("util_in") AS "utilIn", max("util_out") AS "utilOut" FROM "ixp_port" WHERE ${where} GROUP BY ${groupTime(q)} fill(none)`);
         for (const x of s) for (const v of x.values) { const r = row(v[0] as number); for (const n of names) r[n] = num(v[col(x, n)]); }
@@ -255,8 +261,39 @@ export function createInfluxReader(cfg: InfluxConfig, opts: { fetch?: typeof fet
         for (const x of up) for (const v of x.values) upAt.set(v[0] as number, Number(v[1]));
         for (const x of all) for (const v of x.values) { const n = Number(v[1]); if (n > 0) row(v[0] as number).operUp = (upAt.get(v[0] as number) ?? 0) / n; }
       } else {
-        const s = await query(`SELECT mean("in_bps_avg") AS "inBps", mean("out_bps_avg") AS "outBps", mean("in_pps_avg") AS "inPps", mean("out_pps_avg") AS "outPps", mean("in_errors_avg") AS "inErrors", mean("out_errors_avg") AS "outErrors", mean("in_discards_avg") AS "inDiscards", mean("out_discards_avg") AS "outDiscards", max("util_in_max") AS "utilIn", max("util_out_max") AS "utilOut", mean("oper_up_share") AS "operUp" FROM "ixp_port_5m" WHERE ${where} GROUP BY ${groupTime(q)} fill(none)`);
-        for (const x of s) for (const v of x.values) { const r = row(v[0] as number); for (const n of names) r[n] = num(v[col(x, n)]); r.operUp = num(v[col(x, 'operUp')]); }
+        // Hourly and daily steps read the collector's hourly and daily rollups (ixp_port_1h, ixp_port_1d; imported
+        // MRTG days from ixp_port_hist too), as over SQLite: a year of one port is 365 points, not 105,000. Each
+        // field's average is sum / count over the step's rows of both, so a day with both is their mean, as in SQLite.
+        const agg = [...AVG_FIELDS.map(([f, n]) => `sum("${f}") AS "${n}_s", count("${f}") AS "${n}_n"`), ...MAX_FIELDS.map(([f, n]) => `max("${f}") AS "${n}"`)].join(', ');
+        // Daily, else hourly (as SQLite falls back to the finest level there is), else the 5-minute points.
+        for (const level of res === 86400 ? [86400, 3600] : res === 3600 ? [3600] : []) {
+          const sources = [`FROM "${level === 3600 ? 'ixp_port_1h' : 'ixp_port_1d'}" WHERE ${where}`];
+          if (level === 86400) sources.push(`FROM "ixp_port_hist" WHERE ${where} AND "res" = '86400'`);
+          const acc = new Map<number, Record<string, number>>();
+          for (const s of await Promise.all(sources.map((from) => query(`SELECT ${agg} ${from} GROUP BY ${groupTime(q)} fill(none)`)))) {
+            for (const x of s) for (const v of x.values) {
+              const a = acc.get(v[0] as number) ?? {};
+              acc.set(v[0] as number, a);
+              for (const [, n] of AVG_FIELDS) { a[`${n}_s`] = (a[`${n}_s`] ?? 0) + (num(v[col(x, `${n}_s`)]) ?? 0); a[`${n}_n`] = (a[`${n}_n`] ?? 0) + (num(v[col(x, `${n}_n`)]) ?? 0); }
+              for (const [, n] of MAX_FIELDS) { const m = num(v[col(x, n)]); if (m !== null && !(a[n]! >= m)) a[n] = m; }
+            }
+          }
+          for (const [t, a] of acc) {
+            const r = row(t);
+            for (const [, n] of AVG_FIELDS) r[n] = a[`${n}_n`]! > 0 ? a[`${n}_s`]! / a[`${n}_n`]! : null;
+            for (const [, n] of MAX_FIELDS) r[n] = a[n] ?? null;
+          }
+          res = level;
+          if (rows.size) break;
+        }
+        // 5-minute points where no rollup of that resolution is there: before the port's first one in the period
+        // (history forwarded before the collector sent its rollups), or for every step below an hour.
+        const first = rows.size ? Math.min(...rows.keys()) : q.to;
+        if (!rows.size) res = 300;
+        if (first > q.from) {
+          const s = await query(`SELECT ${AVG_FIELDS.map(([f, n]) => `mean("${f}") AS "${n}"`).join(', ')}, ${MAX_FIELDS.map(([f, n]) => `max("${f}") AS "${n}"`).join(', ')} FROM "ixp_port_5m" WHERE ${tags} AND ${range(q.from, first)} GROUP BY ${groupTime(q)} fill(none)`);
+          for (const x of s) for (const v of x.values) { const r = row(v[0] as number); for (const [, n] of [...AVG_FIELDS, ...MAX_FIELDS]) r[n] = num(v[col(x, n)]); }
+        }
       }
       return { rows: [...rows.values()].sort((a, b) => a.t - b.t), info: { res } };
     },

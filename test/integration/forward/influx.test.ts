@@ -79,7 +79,7 @@ describe('forwarding to InfluxDB 1.6.7 (v1 API)', () => {
       new Map([...localCounts(store, 'rates')].filter(([k]) => !k.endsWith(`|${sw.ifs[1].name}`))));
   });
 
-  it('imported MRTG history travels at its own resolution (ixp_port_hist, res tag); polled hourly rollups stay home', async () => {
+  it('imported MRTG history travels at its own resolution (ixp_port_hist, res tag), not as polled hours or days', async () => {
     await influx.query('CREATE DATABASE hist');
     const store = newStore(); stores.push(store);
     // 2 five-minute rows, 2 thirty-minute rows and 1 daily row, newest first, bytes/s as MRTG writes them.
@@ -98,6 +98,7 @@ describe('forwarding to InfluxDB 1.6.7 (v1 API)', () => {
     }
     const fiveMin = await influx.query(`SELECT in_bps_avg FROM ixp_port_5m WHERE port = 'et1'`, 'hist');
     expect(fiveMin.results[0].series?.[0].values.length).toBe(mrtg.find((r) => r.res === 300)?.n);
+    for (const m of ['ixp_port_1h', 'ixp_port_1d']) expect((await influx.query(`SELECT in_bps_avg FROM ${m}`, 'hist')).results[0].series, m).toBeUndefined();
     // 3000 bytes/s in = 24,000 bit/s, at the 30-minute resolution.
     const half = await influx.query(`SELECT in_bps_avg FROM ixp_port_hist WHERE res = '1800'`, 'hist');
     expect(half.results[0].series?.[0].values.map((v) => v[1])).toContain(24000);
