@@ -26,6 +26,11 @@ const DAY = 86_400_000;
 const COARSE = [1800, 7200, 86400];
 const FP_KEY = 'figures.fingerprint';
 const UPTO_KEY = 'figures.upTo';
+/**
+ * Counts recomputations of past windows by another process (an MRTG import): a running collector that sees it move
+ * reads its running month's windows from the store again rather than closing the next window over a stale copy.
+ */
+const GEN_KEY = 'figures.generation';
 
 /** Prepared statements per handle. A statement made raw() stays raw: give such a query its own text. */
 const statements = new WeakMap<DB, Map<string, Database.Statement<unknown[]>>>();
@@ -410,6 +415,7 @@ export async function refreshFigures(db: DB, config: FiguresConfig, from: number
     await (opts.pause ?? immediate)();
   }
   setMeta(db, UPTO_KEY, String(Math.max(now, Number(getMeta(db, UPTO_KEY) ?? -Infinity))));
+  setMeta(db, GEN_KEY, String(Number(getMeta(db, GEN_KEY) ?? 0) + 1));
 }
 
 /**
@@ -729,9 +735,12 @@ export function createFigures(config: FiguresConfig, deps: FiguresDeps = {}): Fi
     return r;
   }
 
+  let generation: string | undefined;
   function close(db: DB, from: number | null, to: number): void {
     const t0 = performance.now();
     const a = current(db, to);
+    const gen = getMeta(db, GEN_KEY);
+    if (gen !== generation) { generation = gen; running = null; } // windows recomputed elsewhere: read them again
     if (getMeta(db, FP_KEY) !== attKey && failedKey !== attKey) {
       // The registry changed (an import, a role, the config at start): recompute what it touched first.
       pending = { from: Math.min(from ?? to, pending?.from ?? Infinity), to: Math.max(to, pending?.to ?? 0) };
@@ -776,6 +785,7 @@ export function createFigures(config: FiguresConfig, deps: FiguresDeps = {}): Fi
       started = true;
       if (busy) return busy;
       asns = new Set(windowAsns(db));
+      generation = getMeta(db, GEN_KEY);
       // Then the windows closed while the figures were not running (a restart, a back-fill before start).
       return job(db, async () => {
         await syncFigures(db, config, { log });

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { MemberConfig } from '../../../collector/config/types.ts';
 import { createStore, type Store } from '../../../collector/store/index.ts';
-import { createFigures, rebuildFigures, syncFigures, type FiguresConfig } from '../../../collector/store/figures.ts';
+import { createFigures, rebuildFigures, refreshFigures, syncFigures, type FiguresConfig } from '../../../collector/store/figures.ts';
+import { openDatabase } from '../../../collector/store/sqlite.ts';
 import { saveRoles } from '../../../collector/members/roleStore.ts';
 import { resolveMembers } from '../../../collector/members/index.ts';
 import { storeMrtgRows, type MrtgRow } from '../../../collector/importers/mrtg.ts';
@@ -295,4 +296,35 @@ describe('an IXP east of UTC (Indian/Maldives, UTC+5)', () => {
     for (const month of ['2026-02', '2026-03']) await expectDashboardFigures(store, cfg, month, now);
     store.close();
   }, 240_000);
+});
+
+describe('MRTG history imported into the running month while the collector runs', () => {
+  it('the next closed window reads the month again from the store: equal to a fresh rebuild', async () => {
+    const figures = createFigures(config());
+    const store = newStore(figures);
+    await figures.start(store.db);
+    const sw = new SynthSwitch(SW, 8);
+    const live = Date.UTC(2026, 2, 2); // the collector polls from 2 March
+    const poll = (from: number, to: number) => store.db.transaction(() => {
+      for (let t = from; t < to; t += 300_000) { const p = sw.poll(t + 7_000); store.writePoll(p.poll, p.sample, p.result); }
+    })();
+    poll(live, live + 6 * H);
+    await figures.idle();
+    const before = monthRowsOf(store, '2026-03').get(65001)!.bytesIn!;
+    // `ixmeter import mrtg` in its own process: 1 March of Fif1/0/1 at 5 minutes, 10 Mbit/s in.
+    const rows: MrtgRow[] = [];
+    for (let t = Date.UTC(2026, 2, 1); t < live; t += 300_000) rows.push({ line: rows.length + 1, t, res: 300, inBpsAvg: 1e7, outBpsAvg: 5e6, inBpsMax: 1e7, outBpsMax: 5e6, coverage: 1 });
+    const cli = openDatabase(store.db.name);
+    const r = storeMrtgRows(cli, SW, 'Fif1/0/1', rows);
+    await refreshFigures(cli, config(), r.from!, r.to!);
+    cli.close();
+    poll(live + 6 * H, live + 7 * H);
+    await figures.idle();
+    const after = monthRowsOf(store, '2026-03').get(65001)!.bytesIn!;
+    expect(after - before).toBeGreaterThan(1e7 / 8 * 86_400); // the imported day (1.08e11 bytes) and the new hour
+    const liveRows = snapshot(store);
+    await rebuildFigures(store.db, config());
+    expect(snapshot(store)).toEqual(liveRows);
+    store.close();
+  }, 120_000);
 });
