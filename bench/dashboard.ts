@@ -4,7 +4,7 @@
 // Measures every view (overview, members, member, port, impact; month and year) and the monthly JSON report on both
 // readers: the first request after the first-ever start, then the median and p95 of warm requests. Writes the
 // "## Dashboard API" section of bench/RESULTS.md. Not a test: nothing here asserts.
-// Run: node bin/tsx-run.mjs bench/dashboard.ts   (env: BENCH_PORTS, BENCH_DAYS, BENCH_SMALL_IXPS, BENCH_REQUESTS)
+// Run: node bin/tsx-run.mjs bench/dashboard.ts   (env: BENCH_PORTS, BENCH_DAYS, BENCH_SMALL_IXPS, BENCH_REQUESTS, BENCH_DIR)
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -229,37 +229,52 @@ function bytesOnDisk(file: string): { perPortWindow: number; figures: number; ro
   } finally { db.close(); }
 }
 
-const dir = mkdtempSync(path.join(tmpdir(), 'ixm-bench-dash-'));
+// BENCH_DIR: build the stores and InfluxDB's data there once and keep them; later runs with the same BENCH_DIR (and
+// sizes) only measure. Without it everything lives in a temporary folder, removed at the end.
+const KEEP = process.env.BENCH_DIR;
+const dir = KEEP ?? mkdtempSync(path.join(tmpdir(), 'ixm-bench-dash-'));
+const readyFile = path.join(dir, 'ready.json');
 const results: string[] = [];
 try {
   const big = ixpConfig('big', 'Big IX', PORTS, path.join(dir, 'big.db'));
-  let t0 = performance.now();
-  buildStore(big, PORTS);
-  log(`big: store built in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  const fig = await collectorFigures(big);
-  log(`big: figures computed in ${(fig.wallMs / 1000).toFixed(1)} s (${fig.windows} windows, ${fig.months} months)`);
-  const disk = bytesOnDisk(big.store.path);
   const small = ixpConfig('small', 'Small IX', 20, path.join(dir, 'small.db'));
-  buildStore(small, 20);
-  await collectorFigures(small);
+  type Built = { fig: Awaited<ReturnType<typeof collectorFigures>>; disk: ReturnType<typeof bytesOnDisk>; points?: number };
+  let built: Built | undefined = KEEP && existsSync(readyFile) ? JSON.parse(readFileSync(readyFile, 'utf8')) as Built : undefined;
+  let t0 = performance.now();
+  if (!built) {
+    rmSync(path.join(dir, 'influx'), { recursive: true, force: true });
+    for (const f of [big.store.path, small.store.path]) for (const x of ['', '-wal', '-shm']) rmSync(f + x, { force: true });
+    buildStore(big, PORTS);
+    log(`big: store built in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    const fig = await collectorFigures(big);
+    log(`big: figures computed in ${(fig.wallMs / 1000).toFixed(1)} s (${fig.windows} windows, ${fig.months} months)`);
+    built = { fig, disk: bytesOnDisk(big.store.path) };
+    buildStore(small, 20);
+    await collectorFigures(small);
+  } else log(`reusing the stores and InfluxDB data in ${dir}`);
+  const { fig, disk } = built;
 
   const sq = await benchDashboard(big, 'sqlite');
 
-  const influx = await startInfluxDB();
+  const influx = await startInfluxDB(KEEP ? { dir: path.join(dir, 'influx') } : {});
   let inf: Record<string, Timing> | undefined;
-  let points = 0;
+  let points = built.points ?? 0;
   try {
-    await influx.query('CREATE DATABASE ixm');
-    t0 = performance.now();
-    points += await forwardFigures(big, 'big', influx.url);
-    points += await writePorts(big, 'big', PORTS, influx.url);
-    for (let i = 0; i < SMALL; i++) {
-      const id = `small${i + 1}`;
-      points += await forwardFigures(small, id, influx.url);
-      points += await writePorts(small, id, 20, influx.url);
-      log(`influx: ${id} written`);
+    if (built.points === undefined) {
+      await influx.query('CREATE DATABASE ixm');
+      t0 = performance.now();
+      points += await forwardFigures(big, 'big', influx.url);
+      points += await writePorts(big, 'big', PORTS, influx.url);
+      for (let i = 0; i < SMALL; i++) {
+        const id = `small${i + 1}`;
+        points += await forwardFigures(small, id, influx.url);
+        points += await writePorts(small, id, 20, influx.url);
+        log(`influx: ${id} written`);
+      }
+      log(`influx: ${points.toLocaleString('en')} points in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+      built.points = points;
+      if (KEEP) writeFileSync(readyFile, JSON.stringify(built));
     }
-    log(`influx: ${points.toLocaleString('en')} points in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     const central = { influxdb: { url: influx.url, api: 'v1', database: 'ixm', batchSize: 1000, timeout: 60, gzip: false }, dashboard: { listen: '127.0.0.1:0', reader: 'influxdb', usersFile: '/nonexistent', trustProxy: false, publicMembers: false, publicCacheSeconds: 0 } } as unknown as Config;
     inf = await benchDashboard(central, 'influxdb');
   } finally {
@@ -302,7 +317,7 @@ try {
     '',
   );
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (!KEEP) rmSync(dir, { recursive: true, force: true });
 }
 
 const resultsFile = path.join(path.dirname(new URL(import.meta.url).pathname), 'RESULTS.md');

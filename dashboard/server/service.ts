@@ -513,9 +513,7 @@ export function createService(deps: ServiceDeps) {
       const c = byId.get(id)!;
       const tz = c.ixp.timezone;
       const r = monthRange(month, tz);
-      const cur = await chunk(id, r.from, r.to);
-      const g = await monthGrowth(id, month, monthOf(r.from - 1, tz));
-      const { members } = await directory(id);
+      const [cur, g, { members }] = await Promise.all([chunk(id, r.from, r.to), monthGrowth(id, month, monthOf(r.from - 1, tz)), directory(id)]);
       const prog = progress(r);
       return {
         ixp: id, name: c.ixp.name, currency: c.ixp.currency,

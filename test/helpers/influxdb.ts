@@ -1,6 +1,6 @@
 // Starts a real InfluxDB 1.x (Debian's influxd 1.6.7) in a temporary folder on free loopback
 // ports, with optional auth; stop() removes everything. Also a small InfluxQL query helper.
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freeTcpPort } from './ports.ts';
@@ -24,8 +24,10 @@ export interface InfluxQueryResult {
   error?: string;
 }
 
-export async function startInfluxDB(opts: { auth?: boolean; port?: number } = {}): Promise<InfluxServer> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ixm-influx-'));
+/** `dir`: a folder to keep the data in across runs (a benchmark's); stop() then leaves it. Default: a new temporary one. */
+export async function startInfluxDB(opts: { auth?: boolean; port?: number; dir?: string } = {}): Promise<InfluxServer> {
+  const dir = opts.dir ?? mkdtempSync(path.join(tmpdir(), 'ixm-influx-'));
+  if (opts.dir) mkdirSync(dir, { recursive: true });
   const port = opts.port ?? await freeTcpPort();
   const rpcPort = await freeTcpPort();
   const conf = path.join(dir, 'influxdb.conf');
@@ -78,7 +80,7 @@ bind-address = "127.0.0.1:${rpcPort}"
     },
     async pause() { await proc.stop(); },
     async restart() { await launch(); },
-    async stop() { await proc.stop(); rmSync(dir, { recursive: true, force: true }); },
+    async stop() { await proc.stop(); if (!opts.dir) rmSync(dir, { recursive: true, force: true }); },
   } as InfluxServer;
   return server;
 }

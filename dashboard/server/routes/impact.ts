@@ -24,8 +24,8 @@ export function impactRoutes(d: ImpactRouteDeps): Router {
     const tz = d.service.ctx(ids[0]!)!.ixp.timezone;
     const month = m ?? monthOf(monthRange(monthOf(d.now(), tz), tz).from - 1, tz);
     monthRange(month, 'UTC'); // validates YYYY-MM
-    const out: ImpactResponse = { month, ixps: [] };
-    for (const id of ids) out.ixps.push(await d.service.impactRow(id, month));
+    // The IXPs' rows side by side, read at once (a central InfluxDB answers them in parallel), in the order of ids.
+    const out: ImpactResponse = { month, ixps: await Promise.all(ids.map((id) => d.service.impactRow(id, month))) };
     res.json(out);
   });
   return r;
