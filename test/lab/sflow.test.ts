@@ -123,22 +123,37 @@ describe('sFlow from pmacctd sfprobe on the lab switch', () => {
     for (const f of FLOWS) expect(ours[`${sl.members[f.from - 1].mac}|${sl.members[f.to - 1].mac}|${f.family === 4 ? '800' : '86dd'}`]).toBeDefined();
   });
 
+  // The probe's own duplicates: pcap may hand pmacctd a frame twice under load, and sfprobe then samples it twice
+  // (seen once in a full-suite run: 2,501 samples of a flow of 2,500 frames, the same in sfacctd, the kernel counting
+  // 2,500). The counts below allow that many whole frames of the flow's own size, at most one in a thousand, and
+  // never fewer than sent: a decoding, scaling or attribution error still shows (bytes not whole frames of that flow,
+  // or a flow short of what it sent).
+  const dupsOf = (f: Flow, packets: number) => packets - f.count;
+  const rowOf = (f: Flow) => cli.get(1)!.members.find((m) => m.src === `AS${65000 + f.from}` && m.dst === `AS${65000 + f.to}` && m.ipVersion === (f.family === 4 ? 'ipv4' : 'ipv6'));
+
   it('at 1:1 each port\'s matrix row equals the kernel\'s received bytes plus 4 bytes FCS per frame, and its packets', () => {
     const c = cli.get(1)!;
     for (const m of sl.members) {
       const rxBytes = after.get(m.port)!.rxBytes - before.get(m.port)!.rxBytes;
       const rxPackets = after.get(m.port)!.rxPackets - before.get(m.port)!.rxPackets;
       const mine = c.pairs.filter((p) => p.srcMac === m.mac);
+      const flows = FLOWS.filter((f) => f.from === m.n);
+      const dupPackets = flows.reduce((a, f) => a + dupsOf(f, rowOf(f)?.packets ?? 0), 0);
+      const dupBytes = flows.reduce((a, f) => a + dupsOf(f, rowOf(f)?.packets ?? 0) * (frameBytes(f) + 4), 0);
       expect({ port: m.port, bytes: mine.reduce((a, p) => a + p.bytes, 0), packets: mine.reduce((a, p) => a + p.packets, 0) })
-        .toEqual({ port: m.port, bytes: rxBytes + 4 * rxPackets, packets: rxPackets });
+        .toEqual({ port: m.port, bytes: rxBytes + 4 * rxPackets + dupBytes, packets: rxPackets + dupPackets });
     }
   });
 
   it('at 1:1 the member matrix holds exactly the sent flows, IPv4 and IPv6 apart', () => {
     const c = cli.get(1)!;
     for (const f of FLOWS) {
-      const row = c.members.find((m) => m.src === `AS${65000 + f.from}` && m.dst === `AS${65000 + f.to}` && m.ipVersion === (f.family === 4 ? 'ipv4' : 'ipv6'));
-      expect(row, JSON.stringify(f)).toMatchObject({ packets: f.count, bytes: f.count * (frameBytes(f) + 4) });
+      const row = rowOf(f);
+      expect(row, JSON.stringify(f)).toBeDefined();
+      const dups = dupsOf(f, row!.packets);
+      expect(dups, `${JSON.stringify(f)}: ${row!.packets} packets`).toBeGreaterThanOrEqual(0);
+      expect(dups, `${JSON.stringify(f)}: ${row!.packets} packets`).toBeLessThanOrEqual(Math.max(1, f.count / 1000));
+      expect(row!.bytes, JSON.stringify(f)).toBe(row!.packets * (frameBytes(f) + 4));
     }
     // Nothing between members that the flows did not send (the lab is quiet: static neighbours, no DAD, no RS).
     const member = c.members.filter((m) => m.src !== 'unknown' && m.dst !== 'unknown');
