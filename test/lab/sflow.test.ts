@@ -94,7 +94,9 @@ beforeAll(async () => {
       `  macs: [${sl.members.map((m) => `{ mac: "${m.mac}", asn: ${65000 + m.n} }`).join(', ')}]`, '',
     ].join('\n'));
     for (const r of RATES) {
-      const [c, s] = await Promise.all([ixmeterOn(captured.get(r)!, cfg), sfacctdTotals(sl.work, captured.get(r)!, `r${r}`)]);
+      // One after the other: a node start-up beside sfacctd's replay is what made sfacctd's socket overflow.
+      const c = await ixmeterOn(captured.get(r)!, cfg);
+      const s = await sfacctdTotals(sl.work, captured.get(r)!, `r${r}`);
       cli.set(r, c);
       sfacctd.set(r, s);
     }
