@@ -252,6 +252,7 @@ try {
     buildStore(small, 20);
     await collectorFigures(small);
   } else log(`reusing the stores and InfluxDB data in ${dir}`);
+  const reused = built.points !== undefined;
   const { fig, disk } = built;
 
   const sq = await benchDashboard(big, 'sqlite');
@@ -297,7 +298,8 @@ try {
     `rollups and 2 days of 1-minute raw rates), its member figures computed as its collector computes them at a first start;`,
     `a central InfluxDB 1.6.7 with that IXP and ${SMALL} IXPs of 20 ports, a year each: the figures and metadata through the real forwarder,`,
     `the ports' ixp_port_5m, ixp_port_1h, ixp_port_1d and ixp_port as line protocol (${points.toLocaleString('en')} points in all). The central dashboard's config is only`,
-    '`influxdb` and `dashboard` (no IXP config file).',
+    '`influxdb` and `dashboard` (no IXP config file).' + (reused ? ' The stores and InfluxDB\'s data were built by an earlier run (BENCH_DIR);'
+      + ' influxd was started afresh over them, so its first reads are cold.' : ''),
     `Each view: the first request after a first-ever start of the dashboard (nothing in memory), then the median and p95 of ${REQUESTS}`,
     'sequential warm requests (admin login, so no public response cache). The overview is summary + traffic + now in parallel,',
     'as the page asks for them. Goals: every view under 100 ms median warm and under 1 s first; the monthly JSON report under 2 s.',

@@ -14,6 +14,11 @@ import type { Config } from '../../../collector/config/types.ts';
 import { configureLogging } from '../../../collector/log.ts';
 import { startInfluxDB, type InfluxServer } from '../../helpers/influxdb.ts';
 import { configFor, FIXTURE_CONFIG, NOW, sqliteStore } from '../../component/dashboard/fixture.ts';
+import { createInfluxReader } from '../../../dashboard/readers/influxql.ts';
+import { bytesOf } from '../../../collector/figures/impact.ts';
+import { memberWindowLine } from '../../../collector/forward/lineProtocol.ts';
+
+const DAY = 86_400_000;
 
 configureLogging({ level: 'silent' });
 const PRIV = { ...FIXTURE_CONFIG, ixp: { ...FIXTURE_CONFIG.ixp!, id: 'priv', name: 'Private IX', public: false } } as Config;
@@ -211,5 +216,55 @@ describe('roles on the central dashboard', () => {
     }
     const pub = JSON.parse((await get('central', '/api/ixps', undefined)).text) as { ixps: { id: string }[] };
     expect(pub.ixps.map((x) => x.id)).toEqual(['tix']);
+  });
+});
+
+describe('InfluxDB sums the windows itself (windowTotals)', () => {
+  it('equals bytes and covered seconds of the windows, partial windows included, in three small queries', async () => {
+    let queries = 0;
+    const counting: typeof fetch = (u, init) => { queries++; return fetch(u, init); };
+    const reader = createInfluxReader(influxCfg(influx!.url), { fetch: counting });
+    let whole = 0;
+    let partial = 0;
+    for (const asn of [0, ...FIXTURE_CONFIG.members!.map((m) => m.asn)]) {
+      for (const [from, to] of [[Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 10, 12)], [Date.UTC(2026, 0, 1), Date.UTC(2026, 1, 1)], [Date.UTC(2026, 1, 1), NOW]]) {
+        const windows = (await reader.memberWindowRows('tix', [asn], from, to)).get(asn) ?? [];
+        whole += windows.filter((w) => w.res === 300 && w.coverage === 1).length;
+        partial += windows.filter((w) => w.coverage! < 1).length;
+        const covered = windows.reduce((a, w) => a + (w.inBps !== null || w.outBps !== null ? w.res * w.coverage! : 0), 0);
+        queries = 0;
+        const t = await reader.windowTotals!('tix', asn, from, to);
+        expect(queries, `AS${asn}`).toBe(3); // the sums, not the windows
+        expect(Math.abs(t.inBytes - bytesOf(windows, 'in')), `AS${asn}`).toBeLessThanOrEqual(1e-9 * bytesOf(windows, 'in'));
+        expect(t.coveredSeconds, `AS${asn}`).toBeCloseTo(covered, 6);
+      }
+    }
+    expect(whole).toBeGreaterThan(1000);
+    expect(partial).toBe(0); // the fixture's windows are all whole: the case below has the others
+  });
+
+  it('partial windows and imported MRTG windows come as points; a window without in_bps makes it sum the windows', async () => {
+    // IXP windows of a made-up IXP: whole 5-minute ones, partial ones, 2-hour MRTG ones, and later one with out_bps only.
+    const t0 = Date.UTC(2026, 0, 20);
+    const lines: string[] = [];
+    for (let i = 0; i < 100; i++) lines.push(memberWindowLine('sums', { asn: 0, t: t0 + i * 300_000, in_bps: 1e6 + i * 1013.7, out_bps: 5e5, coverage: 1, ports: 2, res: 300, max_util: 0.1 })!);
+    for (let i = 100; i < 110; i++) lines.push(memberWindowLine('sums', { asn: 0, t: t0 + i * 300_000, in_bps: 3e6 + i, out_bps: 1e6, coverage: 0.4 + i / 1000, ports: 1, res: 300, max_util: null })!);
+    for (let i = 0; i < 5; i++) lines.push(memberWindowLine('sums', { asn: 0, t: t0 - (i + 1) * 7_200_000, in_bps: 7e6 / 3, out_bps: 2e6, coverage: 1, ports: 2, res: 7200, max_util: null })!);
+    const odd = t0 + DAY;
+    lines.push(memberWindowLine('sums', { asn: 0, t: odd, in_bps: null, out_bps: 4e6, coverage: 1, ports: 2, res: 300, max_util: null })!);
+    const w = await fetch(`${influx!.url}/write?db=ixm&precision=ms`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('ixm:secret-pw').toString('base64')}` }, body: lines.join('\n') });
+    expect(w.status).toBe(204);
+    let queries = 0;
+    const reader = createInfluxReader(influxCfg(influx!.url), { fetch: (u, init) => { queries++; return fetch(u, init); } });
+    for (const [to, sums] of [[odd, 3], [odd + 300_000, 4]] as const) {
+      const windows = (await reader.memberWindowRows('sums', [0], t0 - DAY, to)).get(0)!;
+      expect(windows.length).toBe(to > odd ? 116 : 115);
+      queries = 0;
+      const t = await reader.windowTotals!('sums', 0, t0 - DAY, to);
+      expect(queries).toBe(sums);
+      expect(Math.abs(t.inBytes / bytesOf(windows, 'in') - 1)).toBeLessThan(1e-12);
+      const covered = 100 * 300 + Array.from({ length: 10 }, (_, k) => 300 * (0.4 + (100 + k) / 1000)).reduce((a, b) => a + b, 0) + 5 * 7200 + (to > odd ? 300 : 0);
+      expect(t.coveredSeconds).toBeCloseTo(covered, 6);
+    }
   });
 });
