@@ -134,9 +134,14 @@ export function localContentShare(members: readonly MemberBytes[]): number | nul
  */
 export function coverage(samples: readonly WindowSample[], expectedSeconds: number): number {
   if (expectedSeconds <= 0) return 0;
+  return Math.min(1, coveredSeconds(samples) / expectedSeconds);
+}
+
+/** Seconds measured: Σ res × coverage over the samples with data in either direction. */
+export function coveredSeconds(samples: readonly WindowSample[]): number {
   let have = 0;
   for (const s of samples) if (isNum(s.inBps) || isNum(s.outBps)) have += s.res * (s.coverage ?? 1);
-  return Math.min(1, have / expectedSeconds);
+  return have;
 }
 
 /**

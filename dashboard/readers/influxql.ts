@@ -3,7 +3,7 @@
 // mean/max/sum/count/last, ORDER BY time DESC LIMIT 1, one level of subquery. Never writes; never logs credentials.
 import type { InfluxConfig } from '../../collector/config/types.ts';
 import { resolveSecret } from '../../collector/config/secrets.ts';
-import { bytesOf, type WindowSample } from '../../collector/figures/impact.ts';
+import { bytesOf, coveredSeconds, type WindowSample } from '../../collector/figures/impact.ts';
 import {
   portKey, type CollectorState, type IxpDescription, type MemberWindows, type PortRef, type PortRow, type PortState, type Reader, type SeriesQuery, type SumRow,
 } from './reader.ts';
@@ -212,7 +212,7 @@ export function createInfluxReader(cfg: InfluxConfig, opts: { fetch?: typeof fet
     async windowTotals(ixp, asn, from, to) {
       // Most windows are whole 5-minute ones: InfluxDB sums those (bytes = Σ in_bps × 300 / 8); the others (partial,
       // imported MRTG history) come as points. When the counts show a point neither query saw (a field missing), the
-      // windows are read and summed here instead, so the answer is always what the windows give.
+      // answer is undefined and the caller sums the windows themselves.
       const where = `"ixp" = ${lit(ixp)} AND "asn" = ${lit(String(asn))} AND ${range(from, to)}`;
       const [whole, rest, all] = await Promise.all([
         query(`SELECT sum("in_bps") AS "s", count("in_bps") AS "ni", count("out_bps") AS "no" FROM "ixp_member_5m" WHERE ${where} AND "res" = 300 AND "coverage" = 1`),
@@ -221,22 +221,12 @@ export function createInfluxReader(cfg: InfluxConfig, opts: { fetch?: typeof fet
       ]);
       const w = whole[0] ? rowOf(whole[0]) : {};
       const a = all[0] ? rowOf(all[0]) : {};
-      const others = rest[0]?.values ?? [];
+      const others = (rest[0]?.values ?? []).map((_, i) => rowOf(rest[0]!, i))
+        .map((r): WindowSample => ({ t: 0, inBps: num(r.in_bps), outBps: num(r.out_bps), coverage: num(r.coverage) ?? 0, res: num(r.res) ?? 300 }));
       const n = Number(a.n ?? 0);
       const ni = Number(w.ni ?? 0);
-      if (ni === Number(w.no ?? 0) && Number(a.nr ?? 0) === n && Number(a.nc ?? 0) === n && ni + others.length === n) {
-        let inBytes = (num(w.s) ?? 0) * 300 / 8;
-        let coveredSeconds = ni * 300;
-        const [ci, co, cc, cr] = rest[0] ? ['in_bps', 'out_bps', 'coverage', 'res'].map((c) => col(rest[0]!, c)) as [number, number, number, number] : [0, 0, 0, 0];
-        for (const v of others) {
-          const i = num(v[ci]), o = num(v[co]), c = num(v[cc]) ?? 0, r = num(v[cr]) ?? 300;
-          if (i !== null) inBytes += (i * r * c) / 8;
-          if (i !== null || o !== null) coveredSeconds += r * c;
-        }
-        return { inBytes, coveredSeconds };
-      }
-      const samples = (await this.memberWindowRows(ixp, [asn], from, to)).get(asn) ?? [];
-      return { inBytes: bytesOf(samples, 'in'), coveredSeconds: samples.reduce((x, s) => x + (s.inBps !== null || s.outBps !== null ? s.res * (s.coverage ?? 1) : 0), 0) };
+      if (ni !== Number(w.no ?? 0) || Number(a.nr ?? 0) !== n || Number(a.nc ?? 0) !== n || ni + others.length !== n) return undefined;
+      return { inBytes: (num(w.s) ?? 0) * 300 / 8 + bytesOf(others, 'in'), coveredSeconds: ni * 300 + coveredSeconds(others) };
     },
 
     async portMaxUtil(ixp, ps, from, to) {

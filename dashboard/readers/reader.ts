@@ -115,9 +115,10 @@ export interface Reader {
   /**
    * Optional: what `bytesOf(windows, 'in')` and the covered seconds (Σ res × coverage of windows with data) of one
    * asn's windows in [from, to) give, summed where the data is (a central InfluxDB sums a month of windows itself
-   * rather than sending them). Readers without it are read through memberWindowRows.
+   * rather than sending them). Readers without it, and an undefined answer (the sums cannot be trusted), are read
+   * through memberWindowRows.
    */
-  windowTotals?(ixp: string, asn: number, from: number, to: number): Promise<{ inBytes: number; coveredSeconds: number }>;
+  windowTotals?(ixp: string, asn: number, from: number, to: number): Promise<{ inBytes: number; coveredSeconds: number } | undefined>;
   /** The highest utilisation (max of in/out, 0..1) of each of `ports` in [from, to), by port key; absent when unknown. */
   portMaxUtil(ixp: string, ports: PortRef[], from: number, to: number): Promise<Map<string, number>>;
   /** One member's (asn 0: the IXP's) traffic from its windows, averaged per bucket of `q.step` (q.res is ignored: 5-minute windows). */

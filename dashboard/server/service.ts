@@ -234,10 +234,8 @@ export function createService(deps: ServiceDeps) {
     // A piece (the like-for-like span of an earlier month, its end on the 5-minute grid): the IXP's own windows, kept 60 s.
     return spanCache.get(`${id}|${span.from}|${span.to}`, 60_000, async () => {
       const expected = (Math.min(span.to, now()) - span.from) / 1000;
-      if (reader.windowTotals) {
-        const t = await reader.windowTotals(id, 0, span.from, span.to);
-        return { bytes: t.inBytes, coverage: expected > 0 ? Math.min(1, t.coveredSeconds / expected) : 0 };
-      }
+      const t = await reader.windowTotals?.(id, 0, span.from, span.to);
+      if (t) return { bytes: t.inBytes, coverage: expected > 0 ? Math.min(1, t.coveredSeconds / expected) : 0 };
       const samples = (await reader.memberWindowRows(id, [0], span.from, span.to)).get(0) ?? [];
       return { bytes: bytesOf(samples, 'in'), coverage: coverage(samples, expected) };
     });
